@@ -1,0 +1,2 @@
+declare const binding: { abiVersion: number };
+export = binding;

@@ -1,0 +1,10 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: {"index": "src/index.ts", "cli": "src/cli.ts", "workers": "src/workers.ts", "bench/cli": "src/bench/cli.ts"},
+  format: ['esm', 'cjs'],
+  dts: true,
+  clean: true,
+  sourcemap: true,
+  target: 'node20',
+});
