@@ -1,10 +1,11 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: {"index": "src/index.ts", "cli": "src/cli.ts", "workers": "src/workers.ts", "bench/cli": "src/bench/cli.ts"},
+  entry: {"index": "src/index.ts", "cli": "src/cli.ts", "workers": "src/workers.ts", "bench/cli": "src/bench/cli.ts", "bench/ready-child": "src/bench/ready-child.ts"},
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,
   sourcemap: true,
   target: 'node20',
+  shims: true,
 });

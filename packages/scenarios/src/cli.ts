@@ -1,1 +1,80 @@
-export {};
+#!/usr/bin/env node
+import { findScenarios, scenarios } from './catalog/index.js';
+import { formatTable, summarise } from './report.js';
+import { runScenarios } from './runner.js';
+
+const USAGE = `usage: plh-scenarios <command>
+
+  list                                  list every scenario
+  run [names...] [--repeat N] [--json]  run scenarios (all by default) as real processes
+
+A name is a full scenario name, its short name, or a module prefix (e.g. "signals").
+Exit code: 0 when every run passed, 1 when any failed, 2 on a usage error.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'list':
+      for (const s of scenarios) console.log(`${s.name.padEnd(56)} ${s.processes}p  ${s.description}`);
+      return 0;
+    case 'run':
+      return run(rest);
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      console.log(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      console.error(`plh-scenarios: unknown command '${command}'\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+async function run(args: string[]): Promise<number> {
+  const names: string[] = [];
+  let repeat = 1;
+  let json = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--json') json = true;
+    else if (arg === '--repeat') {
+      const value = Number(args[++i]);
+      if (!Number.isInteger(value) || value < 1) {
+        console.error(`plh-scenarios: --repeat needs a positive integer, got '${args[i] ?? ''}'`);
+        return 2;
+      }
+      repeat = value;
+    } else if (arg.startsWith('-')) {
+      console.error(`plh-scenarios: unknown option '${arg}'\n\n${USAGE}`);
+      return 2;
+    } else names.push(arg);
+  }
+  let selected;
+  try {
+    selected = findScenarios(names);
+  } catch (err) {
+    console.error(`plh-scenarios: ${(err as Error).message}`);
+    return 2;
+  }
+  const results = await runScenarios(selected, {
+    repeat,
+    onResult: json
+      ? undefined
+      : (r) => process.stderr.write(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name} (${r.durationMs.toFixed(1)} ms)\n`),
+  });
+  const summaries = summarise(results);
+  if (json) console.log(JSON.stringify({ results, summaries }, null, 2));
+  else console.log(`\n${formatTable(summaries)}`);
+  return results.every((r) => r.ok) ? 0 : 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  },
+);

@@ -1,1 +1,5 @@
-export {};
+export type { Scenario, ScenarioContext, SpawnOptions } from './scenario.js';
+export { scenarios, findScenarios } from './catalog/index.js';
+export { runScenario, runScenarios, type ScenarioResult, type RunOptions } from './runner.js';
+export { summarise, formatTable, type ScenarioSummary } from './report.js';
+export { workersEntry } from './context.js';

@@ -1,1 +1,50 @@
-export {};
+#!/usr/bin/env node
+// plh benchmarks: `node dist/bench/cli.js [names...] [--quick] [--out DIR]`.
+// Prints one markdown table per benchmark and writes each as JSON (default ./bench-results).
+import { resolve } from 'node:path';
+import { markdownTable, writeBenchJson, type Benchmark } from './harness.js';
+import { readyLatency } from './ready-latency.js';
+
+const benchmarks: Benchmark[] = [readyLatency];
+
+async function main(argv: string[]): Promise<number> {
+  let quick = false;
+  let out = resolve(process.env.INIT_CWD ?? process.cwd(), 'bench-results');
+  const names: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--quick') quick = true;
+    else if (arg === '--out') out = resolve(argv[++i] ?? '.');
+    else if (arg === '--list') {
+      for (const b of benchmarks) console.log(`${b.name.padEnd(24)} ${b.description}`);
+      return 0;
+    } else if (arg.startsWith('-')) {
+      console.error(`plh bench: unknown option '${arg}' (use --quick, --out DIR, --list)`);
+      return 2;
+    } else names.push(arg);
+  }
+  const unknown = names.filter((n) => !benchmarks.some((b) => b.name === n));
+  if (unknown.length > 0) {
+    console.error(`plh bench: unknown benchmark ${unknown.join(', ')}; known: ${benchmarks.map((b) => b.name).join(', ')}`);
+    return 2;
+  }
+  const selected = names.length === 0 ? benchmarks : benchmarks.filter((b) => names.includes(b.name));
+  for (const benchmark of selected) {
+    process.stderr.write(`running ${benchmark.name}${quick ? ' (quick)' : ''}...\n`);
+    const table = await benchmark.run({ quick });
+    console.log(`${markdownTable(table)}\n`);
+    const file = writeBenchJson(out, benchmark.name, table);
+    process.stderr.write(`wrote ${file}\n`);
+  }
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  },
+);

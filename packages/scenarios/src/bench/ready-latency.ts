@@ -1,0 +1,147 @@
+// Ready latency: child write → parent resolve, over many spawns, for plh's ready signal and the
+// alternatives: a raw pipe read with node:child_process (the floor), the Node IPC channel
+// (process.send) and polling a file every 10 ms. Methods are interleaved so noise hits all.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { attachReadySignal, prepareReadySignal } from '@plh/ready-signal';
+import { formatUs, ratio, sampleStats, type Benchmark, type SampleStats } from './harness.js';
+
+const childEntry = fileURLToPath(new URL('./ready-child.js', import.meta.url));
+const WAIT_MS = 10_000;
+const POLL_INTERVAL_MS = 10;
+
+type Method = 'plh' | 'raw-pipe' | 'ipc' | 'poll-file';
+const METHODS: Method[] = ['plh', 'raw-pipe', 'ipc', 'poll-file'];
+const LABELS: Record<Method, string> = {
+  plh: '@plh/ready-signal',
+  'raw-pipe': 'raw pipe read (node:child_process, floor)',
+  ipc: 'Node IPC channel (process.send)',
+  'poll-file': 'poll a file every 10 ms',
+};
+
+function exited(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
+}
+
+function bounded<T>(promise: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no signal within ${WAIT_MS} ms`)), WAIT_MS);
+  });
+  return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
+}
+
+/** One spawn, one signal; returns the latency in nanoseconds. */
+async function sampleOnce(method: Method, dir: string, index: number): Promise<number> {
+  const base = { env: process.env, stdio: ['ignore', 'ignore', 'inherit'] as Array<'ignore' | 'inherit' | 'pipe' | 'ipc'> };
+  let child: ChildProcess;
+  let received: Promise<{ sent: bigint; at: bigint }>;
+  switch (method) {
+    case 'plh': {
+      const setup = prepareReadySignal();
+      child = spawn(process.execPath, [childEntry, method], {
+        env: { ...process.env, ...setup.env },
+        stdio: [...base.stdio, ...setup.stdio],
+      });
+      const parent = attachReadySignal(child, setup);
+      received = parent.waitForReady({ timeoutMs: WAIT_MS }).then(({ payload }) => {
+        const at = process.hrtime.bigint();
+        parent.close();
+        return { sent: BigInt(payload ?? '0'), at };
+      });
+      break;
+    }
+    case 'raw-pipe': {
+      child = spawn(process.execPath, [childEntry, method], { ...base, stdio: [...base.stdio, 'pipe'] });
+      const stream = child.stdio[3]!;
+      received = new Promise((resolve) => {
+        stream.once('data', (chunk: Buffer) => {
+          const at = process.hrtime.bigint();
+          resolve({ sent: BigInt(chunk.toString()), at });
+        });
+      });
+      break;
+    }
+    case 'ipc': {
+      child = spawn(process.execPath, [childEntry, method], { ...base, stdio: [...base.stdio, 'ipc'] });
+      received = new Promise((resolve) => {
+        child.once('message', (message) => {
+          const at = process.hrtime.bigint();
+          resolve({ sent: BigInt(String(message)), at });
+        });
+      });
+      break;
+    }
+    case 'poll-file': {
+      const file = join(dir, `ready-${index}`);
+      child = spawn(process.execPath, [childEntry, method, file], base);
+      received = new Promise((resolve) => {
+        const timer = setInterval(() => {
+          if (!existsSync(file)) return;
+          const at = process.hrtime.bigint();
+          clearInterval(timer);
+          resolve({ sent: BigInt(readFileSync(file, 'utf8')), at });
+        }, POLL_INTERVAL_MS);
+      });
+      break;
+    }
+  }
+  try {
+    const { sent, at } = await bounded(received, LABELS[method]);
+    return Number(at - sent);
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await exited(child);
+  }
+}
+
+export const readyLatency: Benchmark = {
+  name: 'ready-latency',
+  description: 'child write → parent resolve of a ready signal, against raw pipe, IPC, polling',
+  async run({ quick }) {
+    const spawns = quick ? 20 : 200;
+    const dir = mkdtempSync(join(tmpdir(), 'plh-bench-ready-'));
+    const samples: Record<Method, number[]> = { plh: [], 'raw-pipe': [], ipc: [], 'poll-file': [] };
+    try {
+      for (let i = 0; i < spawns; i++) {
+        // Rotate the order each round so no method always runs right after another.
+        for (let k = 0; k < METHODS.length; k++) {
+          const method = METHODS[(i + k) % METHODS.length]!;
+          samples[method].push(await sampleOnce(method, dir, i));
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const stats = Object.fromEntries(METHODS.map((m) => [m, sampleStats(samples[m])])) as Record<Method, SampleStats>;
+    const floor = stats['raw-pipe'];
+    const rows = METHODS.map((m) => [
+      LABELS[m],
+      stats[m].n,
+      formatUs(stats[m].p50),
+      formatUs(stats[m].p99),
+      ratio(stats[m].p50, floor.p50),
+    ]);
+    const plh = stats.plh;
+    const withinFloor = plh.p50 <= floor.p50 * 1.1;
+    const belowIpc = plh.p50 < stats.ipc.p50;
+    const belowPoll = plh.p50 < stats['poll-file'].p50;
+    return {
+      title: `Ready latency, child write → parent resolve (${spawns} spawns per method)`,
+      columns: ['method', 'samples', 'p50 (µs)', 'p99 (µs)', 'p50 vs raw pipe'],
+      rows,
+      notes: [
+        `goal: p50 within 10% of the raw pipe — ${withinFloor ? 'met' : 'NOT met'} (${ratio(plh.p50, floor.p50)})`,
+        `goal: p50 below the IPC channel — ${belowIpc ? 'met' : 'NOT met'} (${ratio(plh.p50, stats.ipc.p50)} of IPC)`,
+        `goal: p50 below polling every 10 ms — ${belowPoll ? 'met' : 'NOT met'} (${ratio(plh.p50, stats['poll-file'].p50)} of polling)`,
+      ],
+      data: { stats, unit: 'ns' },
+    };
+  },
+};

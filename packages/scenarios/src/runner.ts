@@ -1,0 +1,92 @@
+import { performance } from 'node:perf_hooks';
+import { createScenarioContext } from './context.js';
+import type { Scenario } from './scenario.js';
+
+export interface ScenarioResult {
+  name: string;
+  processes: number;
+  ok: boolean;
+  durationMs: number;
+  /** Iteration number, from 1, when a scenario is repeated. */
+  iteration: number;
+  error?: string;
+}
+
+export interface RunOptions {
+  /** Runs every scenario this many times (default 1). */
+  repeat?: number;
+  /** Upper bound for each wait inside a scenario (default 15 s). */
+  waitMs?: number;
+  /** Called after each scenario run, e.g. to print progress. */
+  onResult?: (result: ScenarioResult) => void;
+}
+
+const DEFAULT_SCENARIO_TIMEOUT_MS = 60_000;
+
+/** Runs one scenario in a fresh context; always disposes the context, whatever happened. */
+export async function runScenario(
+  scenario: Scenario,
+  options: { waitMs?: number; iteration?: number } = {},
+): Promise<ScenarioResult> {
+  const ctx = createScenarioContext({ waitMs: options.waitMs ?? 15_000 });
+  const started = performance.now();
+  let error: string | undefined;
+  const limitMs = scenario.timeoutMs ?? DEFAULT_SCENARIO_TIMEOUT_MS;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    // The timer only turns a hang into a failure; it never orders anything.
+    const hang = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`scenario did not finish within ${limitMs} ms`)),
+        limitMs,
+      );
+    });
+    await Promise.race([scenario.run(ctx), hang]);
+  } catch (err) {
+    error = describe(err);
+  } finally {
+    clearTimeout(timer);
+  }
+  const durationMs = performance.now() - started;
+  try {
+    await ctx.dispose();
+  } catch (err) {
+    error ??= `cleanup failed: ${describe(err)}`;
+  }
+  return {
+    name: scenario.name,
+    processes: scenario.processes,
+    ok: error === undefined,
+    durationMs,
+    iteration: options.iteration ?? 1,
+    ...(error === undefined ? {} : { error }),
+  };
+}
+
+/** Runs scenarios one after the other (they spawn processes; 2 cores are shared). */
+export async function runScenarios(
+  scenarios: readonly Scenario[],
+  options: RunOptions = {},
+): Promise<ScenarioResult[]> {
+  const repeat = options.repeat ?? 1;
+  if (!Number.isInteger(repeat) || repeat < 1) {
+    throw new RangeError(`repeat must be a positive integer, got ${repeat}`);
+  }
+  const results: ScenarioResult[] = [];
+  for (let iteration = 1; iteration <= repeat; iteration++) {
+    for (const scenario of scenarios) {
+      const result = await runScenario(scenario, { waitMs: options.waitMs, iteration });
+      results.push(result);
+      options.onResult?.(result);
+    }
+  }
+  return results;
+}
+
+function describe(err: unknown): string {
+  if (err instanceof Error) {
+    const code = (err as { code?: unknown }).code;
+    return `${typeof code === 'string' ? `[${code}] ` : ''}${err.message}`;
+  }
+  return String(err);
+}
