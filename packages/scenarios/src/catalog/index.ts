@@ -1,8 +1,9 @@
 import type { Scenario } from '../scenario.js';
+import { mutexScenarios } from './mutex.js';
 import { signalScenarios } from './signals.js';
 
 /** Every scenario, in the order `plh-scenarios run` runs them. */
-export const scenarios: readonly Scenario[] = [...signalScenarios];
+export const scenarios: readonly Scenario[] = [...signalScenarios, ...mutexScenarios];
 
 export function findScenarios(patterns: readonly string[]): Scenario[] {
   if (patterns.length === 0) return [...scenarios];
