@@ -3,4 +3,17 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const binding = require('./index.cjs');
 
+export const {
+  shmCreate,
+  shmOpen,
+  shmUnlink,
+  fdSize,
+  fdOwner,
+  fdClose,
+  exit,
+  Mapping,
+  errno,
+  pthreadMutexSize,
+  abiVersion,
+} = binding;
 export default binding;
