@@ -1,0 +1,54 @@
+import { MAX_TIMER_MS } from '../constants.js';
+import { ReadySignalError } from '../errors.js';
+import type { NormalizedWaitOptions } from './wait-options.js';
+
+export interface Settler<T> {
+  resolve(value: T): void;
+  reject(error: Error): void;
+}
+
+/**
+ * A promise bounded by a timeout and an AbortSignal. `register` hooks the settler into whatever
+ * produces the outcome and returns a function that unhooks it; it runs once, whichever way the
+ * wait ends. Timers are armed only here, never on the data path.
+ */
+export function boundedWait<T>(
+  options: NormalizedWaitOptions,
+  describe: { timeout: (ms: number) => string; aborted: string },
+  register: (settler: Settler<T>) => () => void,
+): Promise<T> {
+  const { timeoutMs, signal } = options;
+  if (signal?.aborted) {
+    return Promise.reject(new ReadySignalError('ERR_READY_ABORTED', describe.aborted, { cause: signal.reason }));
+  }
+  return new Promise<T>((resolve, reject) => {
+    let done = false;
+    let timer: NodeJS.Timeout | undefined;
+    let unregister: (() => void) | undefined;
+    const onAbort = (): void =>
+      settle(() => reject(new ReadySignalError('ERR_READY_ABORTED', describe.aborted, { cause: signal?.reason })));
+    const settle = (finish: () => void): void => {
+      if (done) return;
+      done = true;
+      if (timer !== undefined) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      unregister?.();
+      finish();
+    };
+    unregister = register({
+      resolve: (value) => settle(() => resolve(value)),
+      reject: (error) => settle(() => reject(error)),
+    });
+    if (done) {
+      unregister();
+      return;
+    }
+    if (timeoutMs !== Infinity) {
+      timer = setTimeout(
+        () => settle(() => reject(new ReadySignalError('ERR_READY_TIMEOUT', describe.timeout(timeoutMs)))),
+        Math.min(timeoutMs, MAX_TIMER_MS),
+      );
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
