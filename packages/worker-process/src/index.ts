@@ -1,1 +1,22 @@
-export {};
+// Parent side: spawn, wait, kill.
+export { spawnWorker, spawnWorkerWithReadySignal, spawnProcess } from './methods.js';
+export { WorkerProcess, type WorkerExitResult, type ExitWaitOptions } from './worker-process.js';
+export {
+  type SpawnOptions,
+  type SpawnProcessOptions,
+  type WaitOptions,
+  DEFAULT_READY_TIMEOUT_MS,
+  DEFAULT_EXIT_TIMEOUT_MS,
+  DEFAULT_KILL_GRACE_MS,
+} from './arguments/options.js';
+export { killAllWorkers } from './exit/kill-all.js';
+export { WorkerProcessError, type WorkerProcessErrorCode } from './errors.js';
+
+// Child side: worker entries.
+export { runWorker, UNKNOWN_SCENARIO_EXIT_CODE, type WorkerScenario, type RunWorkerOptions } from './child/run-worker.js';
+export { exitWithParent, type ExitWithParentOptions } from './child/exit-with-parent.js';
+export { exitAbruptly } from './child/exit-abruptly.js';
+export { LIFELINE_FD_ENV, PARENT_GONE_EXIT_CODE } from './spawn/lifeline-env.js';
+
+// Re-exported from @plh/ready-signal so a worker entry needs one import.
+export { signalTestReady, signalCheckpoint, waitForRelease, type ReadySignalEvent } from '@plh/ready-signal';
