@@ -93,7 +93,12 @@ class Parent implements ReadySignalParent {
 
   // ---- waits ----
   waitForReady(opts?: WaitOptions): Promise<{ payload?: string }> {
-    const normalized = normalizeWaitOptions(opts, 'waitForReady()');
+    let normalized;
+    try {
+      normalized = normalizeWaitOptions(opts, 'waitForReady()');
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return this.wait<{ payload?: string }>('ready', '', normalized, {
       timeout: (ms) => `${describeChild(this.child)} did not signal ready within ${ms} ms (it must write to fd ${this.setup.readyFd}, named in $${READY_FD_ENV}). Raise timeoutMs if its start-up is slow.`,
       aborted: `Waiting for ${describeChild(this.child)} to signal ready was aborted.`,
@@ -101,8 +106,14 @@ class Parent implements ReadySignalParent {
   }
 
   waitForCheckpoint(name: string, opts?: WaitOptions): Promise<void> {
-    const checked = validateCheckpointName(name);
-    const normalized = normalizeWaitOptions(opts, 'waitForCheckpoint()');
+    let checked: string;
+    let normalized;
+    try {
+      checked = validateCheckpointName(name);
+      normalized = normalizeWaitOptions(opts, 'waitForCheckpoint()');
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return this.wait<void>('checkpoint', checked, normalized, {
       timeout: (ms) => `${describeChild(this.child)} did not send checkpoint ${JSON.stringify(checked)} within ${ms} ms.`,
       aborted: `Waiting for checkpoint ${JSON.stringify(checked)} of ${describeChild(this.child)} was aborted.`,
