@@ -1,1 +1,7 @@
-export {};
+#!/usr/bin/env node
+import { runCli } from './inspect/run-cli.js';
+
+process.exitCode = runCli(process.argv.slice(2), {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+});

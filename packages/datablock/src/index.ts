@@ -1,1 +1,16 @@
-export {};
+export { DataBlock } from './block/datablock.js';
+export type { DataBlockAttachOptions, DataBlockCreateOptions, DataBlockExpect } from './block/options.js';
+export { DataBlockMutex, DEFAULT_ATTACH_TIMEOUT_MS } from './mutex/datablock-mutex.js';
+export type { DataBlockMutexAttachOptions, DataBlockMutexCreateOptions } from './mutex/datablock-mutex.js';
+export { RobustMutex, ASYNC_SLICE_MS } from './mutex/robust-mutex.js';
+export type { LockAsyncOptions, LockOptions, LockResult, MutexGuard, MutexState } from './mutex/robust-mutex.js';
+export { DataBlockError, DATABLOCK_ERROR_CODES, isDataBlockError } from './errors.js';
+export type { DataBlockErrorCode, ObjectKind } from './errors.js';
+export type { BlockLayout, MutexLayout } from './layout/validate.js';
+export type { ChecksumKind, ChecksumPolicy, Policy } from './layout/constants.js';
+export { isAlive, readStartTime, selfIdentity } from './liveness.js';
+export type { ProcessIdentity } from './liveness.js';
+export type { ParticipantInfo, ParticipantRole } from './participants.js';
+export { validateName, maxNameLength } from './names.js';
+export { listSegments, inspectSegment, gcSegments } from './inspect/index.js';
+export type { SegmentSummary, SegmentReport, GcResult } from './inspect/index.js';

@@ -1,0 +1,57 @@
+import type { GcResult } from './gc.js';
+import type { SegmentReport, SegmentSummary } from './inspect.js';
+
+function alive(flag: boolean | undefined): string {
+  return flag === undefined ? '-' : flag ? 'alive' : 'dead';
+}
+
+/** Human table for `plh-datablock ls`. */
+export function formatList(list: SegmentSummary[]): string {
+  if (list.length === 0) return 'no plh segments in /dev/shm\n';
+  const rows = [['NAME', 'KIND', 'SIZE', 'CREATOR', 'STATE', 'PARTICIPANTS']];
+  for (const s of list) {
+    rows.push([
+      s.name,
+      s.kind,
+      String(s.size),
+      s.creatorPid === undefined ? '-' : `${s.creatorPid} (${alive(s.creatorAlive)})`,
+      s.valid ? (s.inUse ? 'in use' : 'abandoned') : `invalid: ${s.error?.code ?? '?'}`,
+      `${s.liveParticipants} live`,
+    ]);
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n') + '\n';
+}
+
+/** Human report for `plh-datablock inspect NAME`. */
+export function formatReport(r: SegmentReport): string {
+  const lines = [`${r.kind} '${r.name}' (${r.file})`];
+  if (!r.valid) {
+    lines.push(`  invalid: ${r.error?.code ?? '?'}: ${r.error?.message ?? ''}`);
+    return lines.join('\n') + '\n';
+  }
+  lines.push(`  creator: pid ${r.creatorPid} (${alive(r.creatorAlive)})`, `  in use: ${r.inUse ? 'yes' : 'no'}`);
+  if (r.layout) {
+    lines.push('  layout:');
+    for (const [k, v] of Object.entries(r.layout)) lines.push(`    ${k}: ${String(v)}`);
+  }
+  if (r.mutex) {
+    const m = r.mutex;
+    lines.push(
+      `  mutex: ${m.locked ? `locked by tid ${m.ownerTid} (${m.ownerAlive ? 'alive' : 'dead'})` : 'unlocked'}` +
+        `${m.waiters ? ', waiters' : ''}${m.ownerDied ? ', owner died' : ''}${m.notRecoverable ? ', NOT RECOVERABLE' : ''}` +
+        `, unlock generation ${m.unlockGeneration}, async waiters ${m.asyncWaiters}`,
+    );
+  }
+  lines.push(`  participants (${r.participants.length}):`);
+  for (const p of r.participants) lines.push(`    #${p.index} ${p.role} pid ${p.pid} start ${p.startTime} ${p.alive ? 'alive' : 'dead'}`);
+  return lines.join('\n') + '\n';
+}
+
+export function formatGc(r: GcResult): string {
+  const lines: string[] = [];
+  for (const s of r.removed) lines.push(`${r.dryRun ? 'would remove' : 'removed'} ${s.kind} '${s.name}'`);
+  for (const s of r.kept) lines.push(`kept ${s.kind} '${s.name}': ${s.reason}`);
+  if (lines.length === 0) lines.push('nothing to do');
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,75 @@
+import { DataBlockError } from '../errors.js';
+import { formatGc, formatList, formatReport } from './format.js';
+import { gcSegments } from './gc.js';
+import { inspectSegment, listSegments } from './inspect.js';
+
+export const USAGE = `Usage: plh-datablock <command> [options]
+
+Commands:
+  ls                    list plh segments in /dev/shm (kind, size, creator pid, alive?)
+  inspect NAME          header, layout, participants and mutex state of a segment (read-only)
+  gc                    remove segments whose creator and participants are all dead
+Options:
+  --json                machine-readable output
+  --mutex               (inspect) NAME is a DataBlockMutex
+  --dry-run             (gc) report what would be removed
+  --include-invalid     (gc) also remove segments with an invalid header
+  -h, --help            this help
+Exit codes: 0 ok, 1 error, 2 usage.
+`;
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+/** Runs the CLI and returns its exit code (no process.exit here: testable). */
+export function runCli(argv: string[], io: CliIo): number {
+  const flags = new Set(argv.filter((a) => a.startsWith('-')));
+  const args = argv.filter((a) => !a.startsWith('-'));
+  const known = new Set(['--json', '--mutex', '--dry-run', '--include-invalid', '-h', '--help']);
+  if (flags.has('-h') || flags.has('--help')) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  const unknown = [...flags].filter((f) => !known.has(f));
+  const usage = (why: string): number => {
+    io.stderr(`plh-datablock: ${why}\n\n${USAGE}`);
+    return 2;
+  };
+  if (unknown.length > 0) return usage(`unknown option ${unknown.join(', ')}`);
+  const json = flags.has('--json');
+  const print = (value: unknown, human: string): void => io.stdout(json ? `${JSON.stringify(value, null, 2)}\n` : human);
+  const [command, ...rest] = args;
+  try {
+    switch (command) {
+      case 'ls': {
+        if (rest.length > 0) return usage('ls takes no arguments');
+        const list = listSegments();
+        print(list, formatList(list));
+        return 0;
+      }
+      case 'inspect': {
+        if (rest.length !== 1) return usage('inspect takes exactly one NAME');
+        const report = inspectSegment(rest[0]!, flags.has('--mutex') ? 'DataBlockMutex' : 'DataBlock');
+        print(report, formatReport(report));
+        return report.valid ? 0 : 1;
+      }
+      case 'gc': {
+        if (rest.length > 0) return usage('gc takes no arguments');
+        const result = gcSegments({ dryRun: flags.has('--dry-run'), includeInvalid: flags.has('--include-invalid') });
+        print(result, formatGc(result));
+        return 0;
+      }
+      case undefined:
+        return usage('missing command');
+      default:
+        return usage(`unknown command '${command}'`);
+    }
+  } catch (error) {
+    const e = error as DataBlockError;
+    if (json) io.stdout(`${JSON.stringify({ error: { code: e.code ?? 'ERR_DATABLOCK_SYSTEM', message: e.message } })}\n`);
+    io.stderr(`plh-datablock: ${e instanceof DataBlockError ? `${e.code}: ` : ''}${e.message}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+
+/**
+ * A process identity that survives PID reuse: the PID plus its start time (field 22 of
+ * /proc/<pid>/stat, clock ticks since boot). A participant is alive iff /proc/<pid>/stat exists,
+ * the process is not a zombie, and its start time matches.
+ */
+export interface ProcessIdentity {
+  readonly pid: number;
+  readonly startTime: number;
+}
+
+interface StatFields {
+  state: string;
+  startTime: number;
+}
+
+function readStat(pid: number): StatFields | undefined {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  } catch {
+    return undefined;
+  }
+  // Field 2 (comm) is in parentheses and may contain spaces and ')': split after the LAST ')'.
+  const close = text.lastIndexOf(')');
+  if (close < 0) return undefined;
+  const rest = text.slice(close + 2).split(' ');
+  // rest[0] is field 3 (state), so field N is rest[N - 3].
+  const state = rest[0];
+  const start = Number(rest[22 - 3]);
+  if (state === undefined || !Number.isSafeInteger(start)) return undefined;
+  return { state, startTime: start };
+}
+
+/** Start time of `pid` in clock ticks since boot, or undefined when it does not exist. */
+export function readStartTime(pid: number): number | undefined {
+  return readStat(pid)?.startTime;
+}
+
+let self: ProcessIdentity | undefined;
+
+/** The identity of this process (cached). */
+export function selfIdentity(): ProcessIdentity {
+  if (self === undefined || self.pid !== process.pid) {
+    const startTime = readStartTime(process.pid);
+    self = Object.freeze({ pid: process.pid, startTime: startTime ?? 0 });
+  }
+  return self;
+}
+
+/** True iff the process still exists, is not a zombie, and started at `startTime`. */
+export function isAlive(identity: ProcessIdentity): boolean {
+  const stat = readStat(identity.pid);
+  if (stat === undefined) return false;
+  if (stat.state === 'Z' || stat.state === 'X' || stat.state === 'x') return false;
+  return stat.startTime === identity.startTime;
+}
