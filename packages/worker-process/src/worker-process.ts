@@ -222,6 +222,11 @@ export class WorkerProcess {
     return this.#result();
   }
 
+  /** `await using worker = spawnWorker(...)`: terminates the worker when the scope ends. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.terminate();
+  }
+
   #result(): WorkerExitResult {
     const end = this.#endNs ?? process.hrtime.bigint();
     return {

@@ -32,6 +32,16 @@ describe('waitForExit', () => {
   });
 });
 
+describe('Symbol.asyncDispose', () => {
+  it('terminates the worker', async () => {
+    const worker = spawnWorkerWithReadySignal(WORKER, 'ready.hang');
+    await worker.waitForReady();
+    await worker[Symbol.asyncDispose]();
+    expect(worker.exited).toBe(true);
+    expect(isAlive(worker.pid)).toBe(false);
+  });
+});
+
 describe('exitAbruptly', () => {
   it('ends the worker with the code and skips exit handlers and finally blocks', async () => {
     const worker = spawnWorkerWithReadySignal(WORKER, 'abrupt.exit', ['7']);
