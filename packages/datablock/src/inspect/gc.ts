@@ -10,12 +10,13 @@ export interface GcResult {
 /**
  * Removes our segments whose creator and participants are all dead (and whose mutex has no live
  * owner). Never removes one in use. Invalid segments (bad header, never initialised) are kept
- * unless `includeInvalid` is set. `dryRun` reports without removing.
+ * unless `includeInvalid` is set. `dryRun` reports without removing. `prefix` limits gc to user
+ * names starting with it.
  */
-export function gcSegments(options: { dryRun?: boolean; includeInvalid?: boolean } = {}): GcResult {
+export function gcSegments(options: { dryRun?: boolean; includeInvalid?: boolean; prefix?: string } = {}): GcResult {
   const dryRun = options.dryRun === true;
   const result: GcResult = { removed: [], kept: [], dryRun };
-  for (const s of listSegments()) {
+  for (const s of listSegments(options.prefix)) {
     if (s.inUse) {
       result.kept.push({ ...s, reason: 'in use (a live creator, participant or mutex owner)' });
       continue;

@@ -89,8 +89,8 @@ export function inspectSegment(name: string, kind: ObjectKind = 'DataBlock'): Se
   }
 }
 
-/** Our segments in /dev/shm (names starting with 'plh.'), each summarised read-only. */
-export function listSegments(): SegmentSummary[] {
+/** Our segments in /dev/shm (files starting with 'plh.'; user names starting with `prefix`), each summarised read-only. */
+export function listSegments(prefix?: string): SegmentSummary[] {
   let files: string[];
   try {
     files = readdirSync(SHM_DIR);
@@ -100,7 +100,7 @@ export function listSegments(): SegmentSummary[] {
   const out: SegmentSummary[] = [];
   for (const file of files.sort()) {
     const parsed = parseShmFileName(file);
-    if (parsed === null) continue;
+    if (parsed === null || (prefix !== undefined && !parsed.name.startsWith(prefix))) continue;
     try {
       validateName(parsed.name, parsed.kind);
     } catch {

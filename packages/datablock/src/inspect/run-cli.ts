@@ -14,6 +14,7 @@ Options:
   --mutex               (inspect) NAME is a DataBlockMutex
   --dry-run             (gc) report what would be removed
   --include-invalid     (gc) also remove segments with an invalid header
+  --prefix P            (ls, gc) only names starting with P
   -h, --help            this help
 Exit codes: 0 ok, 1 error, 2 usage.
 `;
@@ -25,18 +26,26 @@ export interface CliIo {
 
 /** Runs the CLI and returns its exit code (no process.exit here: testable). */
 export function runCli(argv: string[], io: CliIo): number {
-  const flags = new Set(argv.filter((a) => a.startsWith('-')));
-  const args = argv.filter((a) => !a.startsWith('-'));
+  let prefix: string | undefined;
+  const rest0: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--prefix') {
+      prefix = argv[++i];
+      if (prefix === undefined || prefix === '') return usageOnly(io, '--prefix needs a value');
+    } else if (a.startsWith('--prefix=')) {
+      prefix = a.slice('--prefix='.length);
+    } else rest0.push(a);
+  }
+  const flags = new Set(rest0.filter((a) => a.startsWith('-')));
+  const args = rest0.filter((a) => !a.startsWith('-'));
   const known = new Set(['--json', '--mutex', '--dry-run', '--include-invalid', '-h', '--help']);
   if (flags.has('-h') || flags.has('--help')) {
     io.stdout(USAGE);
     return 0;
   }
   const unknown = [...flags].filter((f) => !known.has(f));
-  const usage = (why: string): number => {
-    io.stderr(`plh-datablock: ${why}\n\n${USAGE}`);
-    return 2;
-  };
+  const usage = (why: string): number => usageOnly(io, why);
   if (unknown.length > 0) return usage(`unknown option ${unknown.join(', ')}`);
   const json = flags.has('--json');
   const print = (value: unknown, human: string): void => io.stdout(json ? `${JSON.stringify(value, null, 2)}\n` : human);
@@ -45,7 +54,7 @@ export function runCli(argv: string[], io: CliIo): number {
     switch (command) {
       case 'ls': {
         if (rest.length > 0) return usage('ls takes no arguments');
-        const list = listSegments();
+        const list = listSegments(prefix);
         print(list, formatList(list));
         return 0;
       }
@@ -57,7 +66,7 @@ export function runCli(argv: string[], io: CliIo): number {
       }
       case 'gc': {
         if (rest.length > 0) return usage('gc takes no arguments');
-        const result = gcSegments({ dryRun: flags.has('--dry-run'), includeInvalid: flags.has('--include-invalid') });
+        const result = gcSegments({ dryRun: flags.has('--dry-run'), includeInvalid: flags.has('--include-invalid'), ...(prefix === undefined ? {} : { prefix }) });
         print(result, formatGc(result));
         return 0;
       }
@@ -72,4 +81,9 @@ export function runCli(argv: string[], io: CliIo): number {
     io.stderr(`plh-datablock: ${e instanceof DataBlockError ? `${e.code}: ` : ''}${e.message}\n`);
     return 1;
   }
+}
+
+function usageOnly(io: CliIo, why: string): number {
+  io.stderr(`plh-datablock: ${why}\n\n${USAGE}`);
+  return 2;
 }

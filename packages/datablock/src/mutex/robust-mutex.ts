@@ -26,7 +26,7 @@ export interface MutexState {
   readonly waiters: boolean;
   /** FUTEX_OWNER_DIED: the owner died; the next lock reports recovered: true. */
   readonly ownerDied: boolean;
-  /** glibc marks an unrecoverable mutex with __owner = 0x7fffffff. */
+  /** glibc marks an unrecoverable mutex with __owner = PTHREAD_MUTEX_NOTRECOVERABLE (INT_MAX - 1). */
   readonly notRecoverable: boolean;
   readonly unlockGeneration: number;
   readonly asyncWaiters: number;
@@ -54,7 +54,7 @@ export function decodeMutexWord(lockWord: number, ownerWord: number, generation:
     ownerTid,
     waiters: (w & FUTEX_WAITERS) !== 0,
     ownerDied: (w & FUTEX_OWNER_DIED) !== 0,
-    notRecoverable: ownerWord >>> 0 === 0x7fffffff,
+    notRecoverable: ownerWord >>> 0 === 0x7ffffffe,
     unlockGeneration: generation >>> 0,
     asyncWaiters: asyncWaiters >>> 0,
   });

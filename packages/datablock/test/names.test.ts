@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { maxNameLength, parseShmFileName, shmNameOf, validateName } from '../src/names.js';
+import { DataBlockError } from '../src/errors.js';
+
+function code(fn: () => unknown): string | undefined {
+  try { fn(); } catch (e) { expect(e).toBeInstanceOf(DataBlockError); return (e as DataBlockError).code; }
+  return undefined;
+}
+
+describe('names', () => {
+  it('maps user names to POSIX names', () => {
+    expect(shmNameOf('foo', 'DataBlock')).toBe('/plh.foo');
+    expect(shmNameOf('foo', 'DataBlockMutex')).toBe('/plh.mutex.foo');
+    expect(parseShmFileName('plh.mutex.x')).toEqual({ kind: 'DataBlockMutex', name: 'x' });
+    expect(parseShmFileName('plh.x')).toEqual({ kind: 'DataBlock', name: 'x' });
+    expect(parseShmFileName('other')).toBeNull();
+  });
+  it('rejects bad names with ERR_DATABLOCK_BAD_NAME', () => {
+    for (const bad of ['', 'a/b', '/x', 'sp ace', 'é', 'x'.repeat(252), 'mutex.x', 42, undefined]) {
+      expect(code(() => validateName(bad, 'DataBlock'))).toBe('ERR_DATABLOCK_BAD_NAME');
+    }
+    expect(code(() => validateName('x'.repeat(maxNameLength('DataBlockMutex') + 1), 'DataBlockMutex'))).toBe('ERR_DATABLOCK_BAD_NAME');
+    expect(code(() => validateName('x'.repeat(maxNameLength('DataBlock')), 'DataBlock'))).toBeUndefined();
+    expect(code(() => validateName('a.B-c_9', 'DataBlock'))).toBeUndefined();
+  });
+});
