@@ -3,7 +3,7 @@
 // node-gyp would download Node's headers; point it at the running Node's own headers instead
 // (TOOLCHAIN.md pitfall 1). pnpm does not pass npm's config to install scripts, so set it here.
 'use strict';
-const { existsSync } = require('node:fs');
+const { existsSync, readdirSync, statSync } = require('node:fs');
 const { join, dirname } = require('node:path');
 const { spawnSync } = require('node:child_process');
 
@@ -21,12 +21,27 @@ function resolveBin(pkg, bin) {
   return join(dirname(pkgJson), rel);
 }
 
-// node-gyp-build falls back to `node-gyp rebuild`; make it use our pinned node-gyp.
-env.npm_config_node_gyp = env.npm_config_node_gyp || resolveBin('node-gyp', 'node-gyp');
-const force = process.argv.includes('--force');
-const args = force
-  ? [resolveBin('node-gyp', 'node-gyp'), 'rebuild']
-  : [resolveBin('node-gyp-build', 'node-gyp-build')];
+// A build older than its sources is stale (node-gyp-build would load it as is): rebuild it.
+function staleBuild() {
+  const built = join(root, 'build', 'Release', 'plh_datablock.node');
+  if (!existsSync(built) || !existsSync(join(root, 'src'))) return false;
+  const builtAt = statSync(built).mtimeMs;
+  const sources = [join(root, 'binding.gyp'), ...readdirSync(join(root, 'src')).map((f) => join(root, 'src', f))];
+  return sources.some((f) => statSync(f).mtimeMs > builtAt);
+}
+
+// Does a prebuild or an existing build load? (What node-gyp-build's bin checks, without needing
+// node-gyp-build-test on PATH.)
+function loads() {
+  const probe = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(require.resolve('node-gyp-build', { paths: [root] }))})(${JSON.stringify(root)})`], {
+    stdio: 'ignore',
+  });
+  return probe.status === 0;
+}
+
+const force = process.argv.includes('--force') || process.env.npm_config_build_from_source === 'true' || staleBuild();
+if (!force && loads()) process.exit(0);
+const args = [resolveBin('node-gyp', 'node-gyp'), 'rebuild'];
 const result = spawnSync(process.execPath, args, { cwd: root, env, stdio: 'inherit' });
 if (result.status !== 0) {
   console.error(
