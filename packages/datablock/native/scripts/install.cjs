@@ -3,7 +3,7 @@
 // node-gyp would download Node's headers; point it at the running Node's own headers instead
 // (TOOLCHAIN.md pitfall 1). pnpm does not pass npm's config to install scripts, so set it here.
 'use strict';
-const { existsSync, readdirSync, statSync } = require('node:fs');
+const { closeSync, existsSync, openSync, readFileSync, readdirSync, statSync, unlinkSync, writeSync } = require('node:fs');
 const { join, dirname } = require('node:path');
 const { spawnSync } = require('node:child_process');
 
@@ -39,8 +39,53 @@ function loads() {
   return probe.status === 0;
 }
 
-const force = process.argv.includes('--force') || process.env.npm_config_build_from_source === 'true' || staleBuild();
-if (!force && loads()) process.exit(0);
+// Two builds at once in the same folder (parallel installs, turbo + a manual build) break each
+// other: hold a lock file (with the holder's pid; a dead holder's lock is taken over).
+const lockPath = join(root, '.build.lock');
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === 'EPERM';
+  }
+}
+function lock() {
+  const deadline = Date.now() + 10 * 60_000;
+  for (;;) {
+    try {
+      const fd = openSync(lockPath, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return;
+    } catch (e) {
+      if (e.code !== 'EEXIST') throw e;
+    }
+    let holder = 0;
+    try {
+      holder = Number(readFileSync(lockPath, 'utf8'));
+    } catch {}
+    if (holder > 0 && !alive(holder)) {
+      try {
+        unlinkSync(lockPath);
+      } catch {}
+      continue;
+    }
+    if (Date.now() > deadline) throw new Error(`@plh/datablock-native: ${lockPath} is held by pid ${holder} for too long`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100); // poll the lock file
+  }
+}
+
+const requested = process.argv.includes('--force') || process.env.npm_config_build_from_source === 'true';
+if (!requested && !staleBuild() && loads()) process.exit(0);
+lock();
+process.on('exit', () => {
+  try {
+    unlinkSync(lockPath);
+  } catch {}
+});
+// Another build may have finished while we waited for the lock.
+if (!requested && !staleBuild() && loads()) process.exit(0);
 const args = [resolveBin('node-gyp', 'node-gyp'), 'rebuild'];
 const result = spawnSync(process.execPath, args, { cwd: root, env, stdio: 'inherit' });
 if (result.status !== 0) {
