@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { DataBlock, DataBlockMutex } from '../src/index.js';
 import { native } from '../src/native.js';
@@ -21,6 +22,24 @@ describe('across processes', () => {
     expect((await child.exited).code).toBe(0);
     expect([...block.flexZone.subarray(0, 4)]).toEqual([9, 8, 7, 0xbe]);
     block.close();
+  });
+
+  it('an attacher waits for the magic that the creator writes last', async () => {
+    const template = names.next();
+    const block = DataBlock.create(template, { slotCount: 2, slotSize: 64, flexZoneSize: 8 });
+    block.flexZone.set([0xab]);
+    const bytes = readFileSync(`/dev/shm/plh.${template}`);
+    block.close();
+    const name = names.next();
+    const magic = Buffer.from(bytes.subarray(0, 4));
+    bytes.fill(0, 0, 4); // everything in place except the magic
+    writeFileSync(`/dev/shm/plh.${name}`, bytes, { mode: 0o600, flag: 'wx' });
+    const child = spawnFixture('holder.mjs', ['block', name, 'flex']);
+    await child.line('starting');
+    const fd = openSync(`/dev/shm/plh.${name}`, 'r+');
+    try { writeSync(fd, magic, 0, 4, 0); } finally { closeSync(fd); }
+    expect(await child.line(/^flex /)).toBe('flex ab00000000000000');
+    expect((await child.exited).code).toBe(0);
   });
 
   for (const kind of ['mutex', 'block'] as const) {
