@@ -15,7 +15,7 @@ switch (method) {
     writeSync(3, stamp());
     break;
   case 'ipc':
-    process.send!(stamp(), () => process.disconnect());
+    process.send!(stamp(), undefined, {}, () => process.disconnect());
     break;
   case 'poll-file': {
     // Written aside, then renamed: the poller never reads a half-written file.

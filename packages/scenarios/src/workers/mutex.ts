@@ -19,11 +19,11 @@ export async function createAndHold([name, logPath]: string[]): Promise<void> {
     const { recovered } = mutex.lock({ timeoutMs: WAIT_MS });
     if (recovered) throw new Error('a fresh mutex reported a recovered owner');
     appendFileSync(logPath, 'holder:locked\n');
-    signalTestReady('locked');
+    signalTestReady('locked', { keepOpen: true });
     await waitForRelease({ timeoutMs: WAIT_MS });
     appendFileSync(logPath, 'holder:unlocking\n');
     mutex.unlock();
-    signalCheckpoint('unlocked');
+    signalCheckpoint('unlocked', { last: true });
   } finally {
     mutex.close();
   }
@@ -37,7 +37,7 @@ export async function attachAndLock([name, logPath, mode]: string[]): Promise<vo
   if (!name || !logPath) usage('mutex.attachAndLock', '<name> <logPath> [sync|async]');
   const mutex = DataBlockMutex.attach(name, { timeoutMs: WAIT_MS });
   if (mutex.tryLock() !== null) throw new Error('tryLock succeeded although the holder owns the mutex');
-  signalTestReady('attached');
+  signalTestReady('attached', { keepOpen: true });
   const finish = () => {
     appendFileSync(logPath, 'attacher:acquired\n');
     mutex.unlock();
@@ -46,12 +46,12 @@ export async function attachAndLock([name, logPath, mode]: string[]): Promise<vo
   if (mode === 'async') {
     // The event loop stays free while lockAsync waits, so the checkpoint is sent while waiting.
     const pending = mutex.lockAsync({ timeoutMs: Infinity });
-    signalCheckpoint('waiting-in-lock');
+    signalCheckpoint('waiting-in-lock', { last: true });
     await pending;
     finish();
     return;
   }
-  signalCheckpoint('about-to-lock');
+  signalCheckpoint('about-to-lock', { last: true });
   mutex.lock({ timeoutMs: Infinity });
   finish();
 }
@@ -108,10 +108,10 @@ export function timeoutConvention([name]: string[]): void {
   };
   const zero = attempt(0);
   const bounded = attempt(100);
-  signalTestReady(JSON.stringify({ zero, bounded }));
+  signalTestReady(JSON.stringify({ zero, bounded }), { keepOpen: true });
   signalCheckpoint('waiting-infinite');
   const infinite = attempt(Infinity);
   mutex.unlock();
   mutex.close();
-  signalCheckpoint(`infinite:${infinite.outcome}`);
+  signalCheckpoint(`infinite:${infinite.outcome}`, { last: true });
 }

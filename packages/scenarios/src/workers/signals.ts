@@ -24,8 +24,8 @@ export function dieBeforeReady(): void {
 /** One step of a relay: ready, wait for the parent's release, append own name, checkpoint. */
 export async function relayStep([logPath, name]: string[]): Promise<void> {
   if (!logPath || !name) throw new Error('usage: signals.relayStep <logPath> <name>');
-  signalTestReady(name);
+  signalTestReady(name, { keepOpen: true });
   await waitForRelease({ timeoutMs: RELEASE_WAIT_MS });
   appendFileSync(logPath, `${name}\n`);
-  signalCheckpoint('appended');
+  signalCheckpoint('appended', { last: true });
 }
