@@ -86,6 +86,22 @@ describe('across processes', () => {
     mutex.close();
   });
 
+  it('mutual exclusion: two processes (lock) and this one (lockAsync) increment a plain counter', async () => {
+    const name = names.next();
+    const block = DataBlock.create(name, { slotCount: 1, slotSize: 8, flexZoneSize: 8 });
+    const view = new DataView(block.flexZone.buffer, block.flexZone.byteOffset, 4);
+    const N = 2000;
+    const kids = [spawnFixture('holder.mjs', ['block', name, `count:${N}`]), spawnFixture('holder.mjs', ['block', name, `count:${N}`])];
+    await Promise.all(kids.map((k) => k.line('counting')));
+    for (let i = 0; i < N; i++) {
+      await block.mutex.withLockAsync(() => view.setUint32(0, view.getUint32(0, true) + 1, true), { timeoutMs: 10_000 });
+    }
+    await Promise.all(kids.map((k) => k.line('done')));
+    for (const k of kids) expect((await k.exited).code).toBe(0);
+    expect(view.getUint32(0, true)).toBe(3 * N);
+    block.close();
+  });
+
   it('lockAsync recovers from an owner that died without unlocking', async () => {
     const name = names.next();
     const mutex = DataBlockMutex.create(name);
