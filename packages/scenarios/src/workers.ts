@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Entry of every scenario worker: `node workers.js <module.worker> [args...]`.
-import { runWorker } from '@plh/worker-process';
+import { runWorker } from '@plh/worker-process/worker';
 import * as mutex from './workers/mutex.js';
 import * as signals from './workers/signals.js';
 

@@ -3,7 +3,7 @@
 import { appendFileSync } from 'node:fs';
 import { DataBlockError, DataBlockMutex } from '@plh/datablock';
 import { signalCheckpoint, signalTestReady, waitForRelease } from '@plh/ready-signal';
-import { exitAbruptly } from '@plh/worker-process';
+import { exitAbruptly } from '@plh/worker-process/worker';
 
 const WAIT_MS = 30_000;
 
