@@ -9,7 +9,10 @@ import { runScenario, scenarios } from '../dist/index.js';
 
 const run = promisify(execFile);
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-const shmEntries = () => new Set(readdirSync('/dev/shm').filter((f) => f.startsWith('plh.')));
+// Segments of this test process only: scenario names end in -<runner pid>-<n> (other packages'
+// tests may create and remove their own segments at the same time).
+const mine = (f: string) => f.startsWith('plh.') && f.includes(`-${process.pid}-`);
+const shmEntries = () => new Set(readdirSync('/dev/shm').filter(mine));
 
 describe('scenario catalogue', () => {
   it('has unique module.Name names', () => {
