@@ -2,11 +2,16 @@
 import { findScenarios, scenarios } from './catalog/index.js';
 import { formatTable, summarise } from './report.js';
 import { runScenarios } from './runner.js';
+import { FUZZ_USAGE, fuzzCommand } from './fuzz/command.js';
+import { STRESS_USAGE, compareCommand, stressCommand } from './stress/command.js';
+import { runToolCommand } from './stress/tool-command.js';
 
 const USAGE = `usage: plh-scenarios <command>
 
   list                                  list every scenario
   run [names...] [--repeat N] [--json]  run scenarios (all by default) as real processes
+${STRESS_USAGE}
+${FUZZ_USAGE}
 
 A name is a full scenario name, its short name, or a module prefix (e.g. "signals").
 Exit code: 0 when every run passed, 1 when any failed, 2 on a usage error.`;
@@ -19,6 +24,12 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case 'run':
       return run(rest);
+    case 'stress':
+      return runToolCommand('stress', () => stressCommand(rest), USAGE);
+    case 'compare':
+      return runToolCommand('compare', () => compareCommand(rest), USAGE);
+    case 'fuzz':
+      return runToolCommand('fuzz', () => fuzzCommand(rest), USAGE);
     case undefined:
     case '-h':
     case '--help':

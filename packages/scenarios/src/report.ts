@@ -6,6 +6,8 @@ export interface ScenarioSummary {
   runs: number;
   failures: number;
   p50Ms: number;
+  /** 99th percentile of the run times (equals maxMs below 100 runs). */
+  p99Ms: number;
   maxMs: number;
   errors: string[];
 }
@@ -25,6 +27,7 @@ export function summarise(results: readonly ScenarioResult[]): ScenarioSummary[]
       runs: runs.length,
       failures: runs.filter((run) => !run.ok).length,
       p50Ms: percentile(times, 0.5),
+      p99Ms: percentile(times, 0.99),
       maxMs: times[times.length - 1] ?? 0,
       errors: [...new Set(runs.flatMap((run) => (run.error ? [run.error] : [])))],
     };

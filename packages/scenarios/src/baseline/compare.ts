@@ -1,0 +1,85 @@
+import { findScenarios } from '../catalog/index.js';
+import { percentile } from '../report.js';
+import { runScenario, type ScenarioResult } from '../runner.js';
+import type { Scenario } from '../scenario.js';
+import { withLoad } from '../stress/load.js';
+import { sleepAttacherAcquiresAfterCreator, sleepCrossProcessDataExchange } from './sleep-scenarios.js';
+import { signalDataExchange } from './signal-variants.js';
+
+export interface CompareOptions {
+  repeat: number;
+  hogs: number;
+  memoryTight?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface SideFigures {
+  scenario: string;
+  runs: number;
+  failures: number;
+  failureRate: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: string[];
+}
+
+export interface ComparePair {
+  label: string;
+  baseline: SideFigures;
+  signal: SideFigures;
+}
+
+export interface CompareReport {
+  repeat: number;
+  hogs: number;
+  memoryBytes: number;
+  pairs: ComparePair[];
+}
+
+function figures(scenario: Scenario, results: ScenarioResult[]): SideFigures {
+  const times = results.map((r) => r.durationMs).sort((a, b) => a - b);
+  const failures = results.filter((r) => !r.ok).length;
+  return {
+    scenario: scenario.name,
+    runs: results.length,
+    failures,
+    failureRate: results.length === 0 ? 0 : failures / results.length,
+    p50Ms: percentile(times, 0.5),
+    p99Ms: percentile(times, 0.99),
+    errors: [...new Set(results.flatMap((r) => (r.error ? [r.error.split('\n')[0]!] : [])))],
+  };
+}
+
+/**
+ * Runs each sleep-based baseline and its signal-based counterpart alternately (baseline, signal,
+ * baseline, signal, ...) under the same hogs, so both see the same load.
+ */
+export async function runCompare(options: CompareOptions): Promise<CompareReport> {
+  const pairs: Array<{ label: string; baseline: Scenario; signal: Scenario }> = [
+    { label: 'AttacherAcquiresAfterCreator', baseline: sleepAttacherAcquiresAfterCreator, signal: findScenarios(['mutex.AttacherAcquiresAfterCreator'])[0]! },
+    { label: 'CrossProcessDataExchange', baseline: sleepCrossProcessDataExchange, signal: signalDataExchange() },
+  ];
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  return withLoad({ hogs: options.hogs, memoryTight: options.memoryTight, log }, async (load) => {
+    const results = new Map<Scenario, ScenarioResult[]>();
+    for (let iteration = 1; iteration <= options.repeat; iteration++) {
+      for (const pair of pairs) {
+        for (const scenario of [pair.baseline, pair.signal]) {
+          const result = await runScenario(scenario, { iteration });
+          if (!result.ok) log(`FAIL ${scenario.name} #${iteration}: ${result.error?.split('\n')[0] ?? ''}`);
+          results.set(scenario, [...(results.get(scenario) ?? []), result]);
+        }
+      }
+    }
+    return {
+      repeat: options.repeat,
+      hogs: load.hogs,
+      memoryBytes: load.memoryBytes,
+      pairs: pairs.map((p) => ({
+        label: p.label,
+        baseline: figures(p.baseline, results.get(p.baseline) ?? []),
+        signal: figures(p.signal, results.get(p.signal) ?? []),
+      })),
+    };
+  });
+}
