@@ -110,6 +110,21 @@ export class ParticipantTable {
     Atomics.store(w, base, FREE);
   }
 
+  /** Entry `index` when active (reads /proc for its liveness), else undefined. */
+  entry(index: number): ParticipantInfo | undefined {
+    if (!Number.isInteger(index) || index < 0 || index >= this.capacity) return undefined;
+    const w = this.#words;
+    const base = index * PARTICIPANT_WORDS;
+    if (Atomics.load(w, base) !== ACTIVE) return undefined;
+    const id = this.#identityAt(base);
+    return Object.freeze({ index, role: roleName(Atomics.load(w, base + 1)), pid: id.pid, startTime: id.startTime, alive: isAlive(id) });
+  }
+
+  /** The raw table (Atomics only): the slot protocol owns words 6..15 of each entry. */
+  get words(): Int32Array {
+    return this.#words;
+  }
+
   /** Active entries with their liveness (reads /proc for each). */
   list(): ParticipantInfo[] {
     const out: ParticipantInfo[] = [];

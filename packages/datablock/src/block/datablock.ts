@@ -13,6 +13,13 @@ import { createSegment, openSegment, publishMagic, unlinkSegment, withMagic, typ
 import { normalizeTimeout } from '../timeouts.js';
 import { parseAttachOptions, parseCreateOptions, type DataBlockAttachOptions, type DataBlockCreateOptions, type DataBlockExpect } from './options.js';
 import { SlotViews } from './slot-views.js';
+import { Producer } from '../slots/producer.js';
+import { Consumer } from '../slots/consumer.js';
+import type { ConsumerOptions, ProducerOptions } from '../slots/options.js';
+import {
+  cleanupDeadConsumers, diagnose, forceReclaimSlot, releaseZombieReaders,
+  type CleanupResult, type Diagnosis, type ReclaimResult, type RecoveryOptions, type ZombieReleaseResult,
+} from '../slots/recovery.js';
 
 const CTX_KIND = 'DataBlock' as const;
 
@@ -40,6 +47,8 @@ export interface DataBlockInternals {
   /** Registers this process in another role (e.g. 'producer'); returns the entry index. */
   register(role: ParticipantRole): number;
   unregister(index: number): void;
+  /** Runs `fn` at the start of block.close() (while still open); returns a remover. */
+  onClose(fn: () => void): () => void;
 }
 
 const internals = new WeakMap<DataBlock, DataBlockInternals>();
@@ -64,6 +73,7 @@ export class DataBlock {
   #views: Views | null;
   #state: { closed: boolean };
   #registrations: number[] = [];
+  #closeHooks = new Set<() => void>();
 
   private constructor(name: string, segment: MappedSegment, layout: BlockLayout) {
     const state = { closed: false };
@@ -90,6 +100,10 @@ export class DataBlock {
       get participants() { return self.#live().participants; },
       register: (role: ParticipantRole) => self.#register(role),
       unregister: (index: number) => self.#unregister(index),
+      onClose: (fn: () => void) => {
+        self.#closeHooks.add(fn);
+        return () => { self.#closeHooks.delete(fn); };
+      },
     });
   }
 
@@ -175,6 +189,56 @@ export class DataBlock {
     return this.#live().flexZone;
   }
 
+  /**
+   * The block's one producer (registered with role 'producer'). A second live producer throws
+   * ERR_DATABLOCK_PRODUCER_EXISTS; a dead one is replaced.
+   */
+  producer(options?: ProducerOptions): Producer {
+    this.#live();
+    return new Producer(this, options);
+  }
+
+  /** A consumer (registered with role 'consumer'); what it reads depends on the block's policy. */
+  consumer(options?: ConsumerOptions): Consumer {
+    this.#live();
+    return new Consumer(this, options);
+  }
+
+  /** Slot states, owners, readers and participants with liveness (reads /proc; not a hot path). */
+  diagnose(): Diagnosis {
+    this.#live();
+    return diagnose(this);
+  }
+
+  /**
+   * Reclaims slot `index` left WRITING (or DRAINING) by a producer that died: the slot becomes
+   * FREE (its partial payload is never readable). Refuses with ERR_DATABLOCK_OWNER_ALIVE while the
+   * writer lives, unless `force: true`.
+   */
+  forceReclaimSlot(index: number, options?: RecoveryOptions): ReclaimResult {
+    this.#live();
+    return forceReclaimSlot(this, index, options);
+  }
+
+  /**
+   * Clears the reader marks of consumers that died (and, for sequential-sync, their pending
+   * marks), then wakes the producer. With `force: true` it clears every reader mark of the
+   * participants in `options.participants` even if they are alive.
+   */
+  releaseZombieReaders(options?: RecoveryOptions & { participants?: number[] }): ZombieReleaseResult {
+    this.#live();
+    return releaseZombieReaders(this, options);
+  }
+
+  /**
+   * Unregisters dead consumers (and dead producers): their marks are cleared, sequential-sync
+   * stops waiting for them. `force: true` with `participants` also drops live ones.
+   */
+  cleanupDeadConsumers(options?: RecoveryOptions & { participants?: number[] }): CleanupResult {
+    this.#live();
+    return cleanupDeadConsumers(this, options);
+  }
+
   /** Registered processes (creator, attachers, producers, consumers) with their liveness. */
   participants(): ParticipantInfo[] {
     return this.#live().participants.list();
@@ -187,6 +251,10 @@ export class DataBlock {
   close(): void {
     const views = this.#views;
     if (this.#state.closed || views === null) return;
+    for (const hook of [...this.#closeHooks]) {
+      try { hook(); } catch { /* closing anyway */ }
+    }
+    this.#closeHooks.clear();
     this.mutex.releaseForClose();
     for (const index of this.#registrations) views.participants.unregister(index, selfIdentity());
     this.#registrations = [];

@@ -1,0 +1,94 @@
+/**
+ * Slot protocol constants: every shared word the protocol uses, as an i32 index.
+ * The same tables are in LAYOUT.md ("Slot protocol").
+ */
+
+/**
+ * Slot states (control word C_STATE). Transitions (who does them):
+ *   FREE      -> WRITING    producer acquire (CAS)
+ *   COMMITTED -> DRAINING   producer acquire when the slot is not pending (CAS); new readers back out
+ *   DRAINING  -> WRITING    producer, once the slot's reader mask is 0
+ *   DRAINING  -> COMMITTED  producer, when the drain times out (the old data stays readable)
+ *   WRITING   -> COMMITTED  producer commit (length, checksum, pending set first)
+ *   WRITING   -> FREE       producer abort; forceReclaimSlot of a dead writer's slot
+ */
+export const FREE = 0;
+export const WRITING = 1;
+export const COMMITTED = 2;
+export const DRAINING = 3;
+export const STATE_NAMES = ['FREE', 'WRITING', 'COMMITTED', 'DRAINING'] as const;
+export type SlotStateName = (typeof STATE_NAMES)[number];
+
+/** Words of one slot control line (16 x i32 = 64 bytes). */
+export const C_STATE = 0;
+/** Participant index + 1 of the producer writing the slot (0 = none). */
+export const C_WRITER = 1;
+/** slotId of the slot's content (u64 as lo/hi, see seq64.ts). Written while WRITING. */
+export const C_SEQ_LO = 2;
+export const C_SEQ_HI = 3;
+/** Committed payload length in bytes. */
+export const C_LENGTH = 4;
+/** Checksum of data[0, length) (u32), valid when C_FLAGS has F_CHECKSUM. */
+export const C_CHECKSUM = 5;
+/** Reader mask: bit p set = participant p holds the slot (participants 0..31 lo, 32..63 hi). */
+export const C_READERS_LO = 6;
+export const C_READERS_HI = 7;
+/**
+ * Pending: the slot must be consumed before it may be rewritten.
+ * sequential: lo = 1 until the consumer releases it. sequential-sync: the mask of sync readers
+ * that have not consumed it yet (set at commit from the active-reader mask). latest-only: 0.
+ */
+export const C_PENDING_LO = 8;
+export const C_PENDING_HI = 9;
+/** Bit F_CHECKSUM: C_CHECKSUM holds a checksum. */
+export const C_FLAGS = 10;
+export const F_CHECKSUM = 1;
+export const CONTROL_WORDS = 16;
+
+/**
+ * Block-wide state area (256 bytes = 64 x i32), zero at create. Futex words sit on separate
+ * cache lines (line 0 is written by the producer, line 1 by consumers).
+ */
+/** Incremented by every commit (and end-of-stream); consumers futex-wait on it. */
+export const S_COMMIT_COUNTER = 0;
+/** Slot index + 1 of the newest commit (0 = none yet). */
+export const S_NEWEST = 1;
+/** Next slotId to commit (u64 lo/hi, seq64 protocol): the number of commits so far. */
+export const S_WRITE_SEQ_LO = 2;
+export const S_WRITE_SEQ_HI = 3;
+/** Participant index + 1 of the producer (0 = none). */
+export const S_PRODUCER = 4;
+/** 1 when the producer ended the stream; S_EOS_SEQ_* = the number of slots in the stream. */
+export const S_EOS = 5;
+export const S_EOS_SEQ_LO = 6;
+export const S_EOS_SEQ_HI = 7;
+/** Incremented by every release / back-out / reader drop; the producer futex-waits on it. */
+export const S_RELEASE_COUNTER = 16;
+/** Producers sleeping on S_RELEASE_COUNTER (skip the wake syscall when 0). */
+export const S_PRODUCER_WAITERS = 17;
+/** Consumers sleeping on S_COMMIT_COUNTER (skip the wake syscall when 0). */
+export const S_CONSUMER_WAITERS = 18;
+/** sequential: participant index + 1 of the one consumer (0 = none). */
+export const S_SEQ_CONSUMER = 19;
+/** sequential-sync: mask of registered sync readers (participants 0..31 lo, 32..63 hi). */
+export const S_SYNC_ACTIVE_LO = 32;
+export const S_SYNC_ACTIVE_HI = 33;
+
+/**
+ * Participant entry words owned by the slot protocol (6..15 of a 16-word entry).
+ * Consumer: P_HELD = slot index + 1 it holds (informational), P_POS_* = next slotId it will read.
+ * Producer: P_POS_* = next slotId it will commit.
+ */
+export const P_HELD = 6;
+export const P_POS_LO = 8;
+export const P_POS_HI = 9;
+
+/** Reader masks are 64 bits: a consumer needs a participant index below this. */
+export const MAX_READER_INDEX = 64;
+/** sequential-sync supports at most this many registered readers at a time. */
+export const MAX_SYNC_READERS = 32;
+
+/** Waiting: spin on Atomics.load this long before sleeping in the kernel. */
+export const SPIN_US = 50;
+/** Longest single futex sleep: bounds the reaction to dead participants (liveness check). */
+export const WAIT_SLICE_MS = 20;

@@ -1,0 +1,122 @@
+import { DataBlockError, closedError, type DataBlockErrorCode } from '../errors.js';
+import type { DataBlock } from '../block/datablock.js';
+import { getInternals, type DataBlockInternals } from '../block/datablock.js';
+import type { BlockLayout } from '../layout/validate.js';
+import type { NativeMapping } from '../native.js';
+import { PARTICIPANT_WORDS, ROLE_CODES, type ParticipantTable } from '../participants.js';
+import {
+  CONTROL_WORDS, C_PENDING_HI, C_PENDING_LO, C_READERS_HI, C_READERS_LO, S_CONSUMER_WAITERS, S_COMMIT_COUNTER,
+  S_PRODUCER_WAITERS, S_RELEASE_COUNTER, S_SEQ_CONSUMER, S_SYNC_ACTIVE_HI, S_SYNC_ACTIVE_LO,
+} from './constants.js';
+
+/**
+ * Everything a producer or consumer needs from its block, resolved once (views made at attach).
+ */
+export class SlotContext {
+  readonly block: DataBlock;
+  readonly name: string;
+  readonly internals: DataBlockInternals;
+  readonly layout: BlockLayout;
+  readonly mapping: NativeMapping;
+  readonly state: Int32Array;
+  readonly control: Int32Array;
+  readonly table: ParticipantTable;
+  readonly pwords: Int32Array;
+  readonly slotCount: number;
+
+  constructor(block: DataBlock) {
+    const internals = getInternals(block);
+    this.block = block;
+    this.name = block.name;
+    this.internals = internals;
+    this.layout = internals.layout;
+    this.mapping = internals.mapping;
+    this.state = internals.state;
+    this.control = internals.control;
+    this.table = internals.participants;
+    this.pwords = this.table.words;
+    this.slotCount = this.layout.slotCount;
+  }
+
+  get closed(): boolean {
+    return this.block.closed;
+  }
+
+  checkOpen(): void {
+    if (this.block.closed) throw closedError('DataBlock', this.name);
+  }
+
+  /** Byte offset of state word `i` in the mapping (for futex calls). */
+  stateByteOffset(i: number): number {
+    return this.layout.stateOffset + i * 4;
+  }
+
+  error(code: DataBlockErrorCode, message: string, cause?: unknown): DataBlockError {
+    return new DataBlockError(code, message, { name: this.name, kind: 'DataBlock', cause });
+  }
+
+  /** After a release, back-out or reader drop: tell a waiting producer. */
+  notifyProducer(): void {
+    const s = this.state;
+    Atomics.add(s, S_RELEASE_COUNTER, 1);
+    if (Atomics.load(s, S_PRODUCER_WAITERS) > 0) this.mapping.futexWake(this.stateByteOffset(S_RELEASE_COUNTER), 0x7fffffff);
+  }
+
+  /** After a commit or end-of-stream: wake sleeping consumers (no syscall when none sleeps). */
+  notifyConsumers(): void {
+    const s = this.state;
+    Atomics.add(s, S_COMMIT_COUNTER, 1);
+    if (Atomics.load(s, S_CONSUMER_WAITERS) > 0) this.mapping.futexWake(this.stateByteOffset(S_COMMIT_COUNTER), 0x7fffffff);
+  }
+
+  /** True iff participant `p` is an active, live entry with role `role`. */
+  isLive(p: number, role: 'producer' | 'consumer'): boolean {
+    const w = this.pwords;
+    const base = p * PARTICIPANT_WORDS;
+    if (p < 0 || p >= this.table.capacity) return false;
+    if (Atomics.load(w, base) !== 2 || Atomics.load(w, base + 1) !== ROLE_CODES[role]) return false;
+    return this.table.entry(p)?.alive === true;
+  }
+
+  /**
+   * Clears every trace of consumer participant `p` in the slot protocol: its reader bits and
+   * pending bits in every slot, its sync-active bit, the sequential consumer word. Used when a
+   * consumer closes, when a dead consumer is released, and by a new consumer that got the
+   * entry of a dead one. Returns how many slot reader marks were cleared.
+   */
+  clearConsumerBits(p: number, pendingIsMask: boolean): number {
+    const c = this.control;
+    const word = p < 32 ? 0 : 1;
+    const bit = 1 << (p & 31);
+    let cleared = 0;
+    // Active bit first: a commit that read the active mask before this point ANDs its pending
+    // bits with the active mask after storing them; one that read it later sees us gone.
+    Atomics.and(this.state, (word === 0 ? S_SYNC_ACTIVE_LO : S_SYNC_ACTIVE_HI), ~bit);
+    for (let i = 0; i < this.slotCount; i++) {
+      const b = i * CONTROL_WORDS;
+      const prev = Atomics.and(c, b + C_READERS_LO + word, ~bit);
+      if (prev & bit) cleared++;
+      if (pendingIsMask) Atomics.and(c, b + C_PENDING_LO + word, ~bit);
+    }
+    Atomics.compareExchange(this.state, S_SEQ_CONSUMER, p + 1, 0);
+    this.notifyProducer();
+    return cleared;
+  }
+}
+
+export function popcount(x: number): number {
+  x = x - ((x >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+/** Participant indexes of the bits set in a lo/hi mask pair. */
+export function bitsOf(lo: number, hi: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < 32; i++) if (lo & (1 << i)) out.push(i);
+  for (let i = 0; i < 32; i++) if (hi & (1 << i)) out.push(32 + i);
+  return out;
+}
+
+/** `C_PENDING_*` / `C_READERS_*` exported for recovery code. */
+export { C_PENDING_HI, C_PENDING_LO, C_READERS_HI, C_READERS_LO };

@@ -1,0 +1,231 @@
+import { invalidArgument } from '../errors.js';
+import type { DataBlock } from '../block/datablock.js';
+import { PARTICIPANT_WORDS, type ParticipantInfo } from '../participants.js';
+import {
+  COMMITTED, CONTROL_WORDS, C_LENGTH, C_PENDING_HI, C_PENDING_LO, C_READERS_HI, C_READERS_LO, C_SEQ_LO, C_STATE, C_WRITER,
+  DRAINING, FREE, P_HELD, P_POS_LO, STATE_NAMES, S_EOS, S_PRODUCER, S_SEQ_CONSUMER, S_SYNC_ACTIVE_HI, S_SYNC_ACTIVE_LO,
+  S_WRITE_SEQ_LO, WRITING, type SlotStateName,
+} from './constants.js';
+import { SlotContext, bitsOf } from './context.js';
+import { read64 } from './seq64.js';
+
+export interface RecoveryOptions {
+  /** Act even when the owner is alive (unsafe: only when you know it is stuck). Default false. */
+  force?: boolean;
+}
+export interface OwnerInfo {
+  readonly participant: number;
+  readonly pid: number;
+  readonly alive: boolean;
+}
+export interface SlotDiagnosis {
+  readonly index: number;
+  readonly state: SlotStateName;
+  readonly slotId: number;
+  readonly length: number;
+  /** sequential: not consumed yet. sequential-sync: readers that still have to consume it. */
+  readonly pending: boolean;
+  readonly pendingReaders: OwnerInfo[];
+  readonly writer: OwnerInfo | null;
+  readonly readers: OwnerInfo[];
+}
+export interface ConsumerDiagnosis extends OwnerInfo {
+  /** Next slotId this consumer will read (latest-only: last seen + 1). */
+  readonly position: number;
+  /** Slot index it holds, or null. */
+  readonly heldSlot: number | null;
+  /** sequential-sync: counted in the active-reader mask the producer waits for. */
+  readonly syncActive: boolean;
+}
+export interface Diagnosis {
+  readonly policy: string;
+  readonly slotCount: number;
+  readonly slotSize: number;
+  /** slotId of the next commit (= number of commits so far). */
+  readonly nextSlotId: number;
+  readonly endOfStream: boolean;
+  readonly producer: OwnerInfo | null;
+  readonly consumers: ConsumerDiagnosis[];
+  readonly slots: SlotDiagnosis[];
+  readonly participants: ParticipantInfo[];
+}
+export interface ReclaimResult {
+  readonly index: number;
+  /** 'freed': WRITING -> FREE; 'restored': DRAINING -> COMMITTED; 'none': nothing to reclaim. */
+  readonly action: 'freed' | 'restored' | 'none';
+  readonly previousState: SlotStateName;
+  readonly owner: OwnerInfo | null;
+}
+export interface ZombieReleaseResult {
+  /** Participants whose marks were cleared, with the number of reader marks each held. */
+  readonly released: Array<OwnerInfo & { readonly readerMarks: number }>;
+}
+export interface CleanupResult {
+  readonly removed: Array<OwnerInfo & { readonly role: string }>;
+}
+
+function owner(ctx: SlotContext, p: number): OwnerInfo {
+  const e = ctx.table.entry(p);
+  return Object.freeze({ participant: p, pid: e?.pid ?? 0, alive: e?.alive === true });
+}
+
+function parseForce(options: RecoveryOptions | undefined): boolean {
+  if (options === undefined) return false;
+  if (options === null || typeof options !== 'object') throw invalidArgument('recovery options must be an object');
+  if (options.force !== undefined && typeof options.force !== 'boolean') throw invalidArgument('force must be a boolean');
+  return options.force === true;
+}
+
+export function diagnose(block: DataBlock): Diagnosis {
+  const ctx = new SlotContext(block);
+  const c = ctx.control;
+  const s = ctx.state;
+  const sync = ctx.layout.policy === 'sequential-sync';
+  const slots: SlotDiagnosis[] = [];
+  for (let i = 0; i < ctx.slotCount; i++) {
+    const b = i * CONTROL_WORDS;
+    const st = Atomics.load(c, b + C_STATE);
+    const w = Atomics.load(c, b + C_WRITER);
+    const pl = Atomics.load(c, b + C_PENDING_LO);
+    const ph = Atomics.load(c, b + C_PENDING_HI);
+    slots.push(Object.freeze({
+      index: i,
+      state: STATE_NAMES[st] ?? 'FREE',
+      slotId: read64(c, b + C_SEQ_LO),
+      length: Atomics.load(c, b + C_LENGTH),
+      pending: (pl | ph) !== 0,
+      pendingReaders: sync ? bitsOf(pl, ph).map((p) => owner(ctx, p)) : [],
+      writer: w === 0 ? null : owner(ctx, w - 1),
+      readers: bitsOf(Atomics.load(c, b + C_READERS_LO), Atomics.load(c, b + C_READERS_HI)).map((p) => owner(ctx, p)),
+    }));
+  }
+  const participants = ctx.table.list();
+  const activeLo = Atomics.load(s, S_SYNC_ACTIVE_LO);
+  const activeHi = Atomics.load(s, S_SYNC_ACTIVE_HI);
+  const consumers = participants.filter((p) => p.role === 'consumer').map((p): ConsumerDiagnosis => {
+    const base = p.index * PARTICIPANT_WORDS;
+    const held = Atomics.load(ctx.pwords, base + P_HELD);
+    const active = p.index < 32 ? (activeLo >>> p.index) & 1 : p.index < 64 ? (activeHi >>> (p.index - 32)) & 1 : 0;
+    return Object.freeze({
+      participant: p.index, pid: p.pid, alive: p.alive,
+      position: read64(ctx.pwords, base + P_POS_LO),
+      heldSlot: held === 0 ? null : held - 1,
+      syncActive: sync && active === 1,
+    });
+  });
+  const prod = Atomics.load(s, S_PRODUCER);
+  return Object.freeze({
+    policy: ctx.layout.policy,
+    slotCount: ctx.slotCount,
+    slotSize: ctx.layout.slotSize,
+    nextSlotId: read64(s, S_WRITE_SEQ_LO),
+    endOfStream: Atomics.load(s, S_EOS) === 1,
+    producer: prod === 0 ? null : owner(ctx, prod - 1),
+    consumers,
+    slots,
+    participants,
+  });
+}
+
+export function forceReclaimSlot(block: DataBlock, index: number, options?: RecoveryOptions): ReclaimResult {
+  const ctx = new SlotContext(block);
+  const force = parseForce(options);
+  if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= ctx.slotCount) {
+    throw invalidArgument(`slot index must be an integer from 0 to ${ctx.slotCount - 1}; got ${String(index)}`);
+  }
+  const c = ctx.control;
+  const b = index * CONTROL_WORDS;
+  const st = Atomics.load(c, b + C_STATE);
+  const previousState = STATE_NAMES[st] ?? 'FREE';
+  if (st === WRITING || st === DRAINING) {
+    const tag = st === WRITING ? Atomics.load(c, b + C_WRITER) : Atomics.load(ctx.state, S_PRODUCER);
+    const who = tag === 0 ? null : owner(ctx, tag - 1);
+    if (who !== null && who.alive && ctx.isLive(who.participant, 'producer') && !force) {
+      throw ctx.error(
+        'ERR_DATABLOCK_OWNER_ALIVE',
+        `slot ${index} of DataBlock '${ctx.name}' is ${previousState} by a live producer (pid ${who.pid}): it is not abandoned; wait for it, or pass { force: true } if you know it is stuck`,
+      );
+    }
+    if (st === WRITING) {
+      if (Atomics.compareExchange(c, b + C_STATE, WRITING, FREE) === WRITING) Atomics.store(c, b + C_WRITER, 0);
+      ctx.notifyProducer();
+      return Object.freeze({ index, action: 'freed', previousState, owner: who });
+    }
+    Atomics.compareExchange(c, b + C_STATE, DRAINING, COMMITTED);
+    ctx.notifyConsumers();
+    return Object.freeze({ index, action: 'restored', previousState, owner: who });
+  }
+  return Object.freeze({ index, action: 'none', previousState, owner: null });
+}
+
+function namedParticipants(ctx: SlotContext, list: number[] | undefined): Set<number> {
+  const out = new Set<number>();
+  if (list === undefined) return out;
+  if (!Array.isArray(list)) throw invalidArgument('participants must be an array of participant indexes');
+  for (const p of list) {
+    if (!Number.isInteger(p) || p < 0 || p >= ctx.table.capacity) throw invalidArgument(`participant index out of range: ${String(p)}`);
+    out.add(p);
+  }
+  return out;
+}
+
+export function releaseZombieReaders(block: DataBlock, options?: RecoveryOptions & { participants?: number[] }): ZombieReleaseResult {
+  const ctx = new SlotContext(block);
+  const force = parseForce(options);
+  const named = namedParticipants(ctx, options?.participants);
+  const sync = ctx.layout.policy === 'sequential-sync';
+  const c = ctx.control;
+  const marks = new Map<number, number>();
+  const seen = new Set<number>(named);
+  for (let i = 0; i < ctx.slotCount; i++) {
+    const b = i * CONTROL_WORDS;
+    for (const p of bitsOf(Atomics.load(c, b + C_READERS_LO), Atomics.load(c, b + C_READERS_HI))) {
+      marks.set(p, (marks.get(p) ?? 0) + 1);
+      seen.add(p);
+    }
+    if (sync) for (const p of bitsOf(Atomics.load(c, b + C_PENDING_LO), Atomics.load(c, b + C_PENDING_HI))) seen.add(p);
+  }
+  const released: Array<OwnerInfo & { readerMarks: number }> = [];
+  for (const p of seen) {
+    const who = owner(ctx, p);
+    const live = ctx.isLive(p, 'consumer');
+    if (live && !(force && named.has(p))) {
+      if (named.has(p)) {
+        throw ctx.error('ERR_DATABLOCK_OWNER_ALIVE', `participant ${p} (pid ${who.pid}) of DataBlock '${ctx.name}' is a live consumer: its marks are in use; pass { force: true } to clear them anyway`);
+      }
+      continue;
+    }
+    ctx.clearConsumerBits(p, sync);
+    released.push(Object.freeze({ ...who, readerMarks: marks.get(p) ?? 0 }));
+  }
+  return Object.freeze({ released });
+}
+
+export function cleanupDeadConsumers(block: DataBlock, options?: RecoveryOptions & { participants?: number[] }): CleanupResult {
+  const ctx = new SlotContext(block);
+  const force = parseForce(options);
+  const named = namedParticipants(ctx, options?.participants);
+  const sync = ctx.layout.policy === 'sequential-sync';
+  const removed: Array<OwnerInfo & { role: string }> = [];
+  for (const p of ctx.table.list()) {
+    if (p.role !== 'consumer' && p.role !== 'producer') continue;
+    if (p.alive && !(force && named.has(p.index))) {
+      if (named.has(p.index)) {
+        throw ctx.error('ERR_DATABLOCK_OWNER_ALIVE', `participant ${p.index} (pid ${p.pid}) of DataBlock '${ctx.name}' is alive: refusing to drop it; pass { force: true } to drop it anyway`);
+      }
+      continue;
+    }
+    if (p.role === 'consumer' && p.index < 64) ctx.clearConsumerBits(p.index, sync);
+    if (p.role === 'producer') Atomics.compareExchange(ctx.state, S_PRODUCER, p.index + 1, 0);
+    ctx.table.unregister(p.index, { pid: p.pid, startTime: p.startTime });
+    removed.push(Object.freeze({ participant: p.index, pid: p.pid, alive: p.alive, role: p.role }));
+  }
+  // Marks and sync-active bits of entries that are no longer active at all.
+  const s = ctx.state;
+  for (const p of bitsOf(Atomics.load(s, S_SYNC_ACTIVE_LO), Atomics.load(s, S_SYNC_ACTIVE_HI))) {
+    if (ctx.table.entry(p) === undefined) ctx.clearConsumerBits(p, sync);
+  }
+  const seq = Atomics.load(s, S_SEQ_CONSUMER);
+  if (seq !== 0 && ctx.table.entry(seq - 1) === undefined) Atomics.compareExchange(s, S_SEQ_CONSUMER, seq, 0);
+  return Object.freeze({ removed });
+}
