@@ -1,0 +1,102 @@
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { DataBlock } from '../src/index.js';
+import { expectCode, killChildren, namer, spawnFixture } from './helpers.js';
+
+const names = namer('slotsx');
+const open: DataBlock[] = [];
+afterEach(async () => {
+  await killChildren();
+  for (const b of open.splice(0)) b.close();
+  names.cleanup();
+});
+afterAll(() => expect(names.leftovers()).toEqual([]));
+
+function make(options: Parameters<typeof DataBlock.create>[1]): DataBlock {
+  const b = DataBlock.create(names.next(), options);
+  open.push(b);
+  return b;
+}
+
+describe('slots across processes', () => {
+  it('a child producer streams 10 000 slots with crc32c enforced; every byte checks out', async () => {
+    const b = make({ slotCount: 16, slotSize: 4096, checksum: 'crc32c' });
+    const consumer = b.consumer();
+    const child = spawnFixture('slots.mjs', [b.name, 'produce', '10000']);
+    await child.line('producing');
+    let n = 0;
+    let bad = 0;
+    for await (const slot of consumer) {
+      const { slotId, data } = slot;
+      if (slotId !== n || data.length !== 64 + (n % 8) * 500) bad++;
+      for (let j = 0; j < data.length; j += 97) if (data[j] !== ((slotId * 31 + j) & 0xff)) bad++;
+      n++;
+    }
+    expect(bad).toBe(0);
+    expect(n).toBe(10_000);
+    expect((await child.exited).code).toBe(0);
+  });
+
+  it('a producer SIGKILLed while WRITING: forceReclaimSlot refuses while it lives, then frees the slot for a new producer', async () => {
+    const b = make({ slotCount: 2, slotSize: 64 });
+    const consumer = b.consumer();
+    const child = spawnFixture('slots.mjs', [b.name, 'write-and-hang']);
+    const [, index, slotId] = (await child.line(/^writing /)).split(' ').map(Number);
+    expect(b.diagnose().slots[index!]).toMatchObject({ state: 'WRITING', slotId, writer: { pid: child.proc.pid, alive: true } });
+    expectCode(() => b.forceReclaimSlot(index!), 'ERR_DATABLOCK_OWNER_ALIVE');
+    expectCode(() => b.producer(), 'ERR_DATABLOCK_PRODUCER_EXISTS');
+    child.proc.kill('SIGKILL');
+    await child.exited;
+    expect(b.forceReclaimSlot(index!)).toMatchObject({ action: 'freed', previousState: 'WRITING', owner: { alive: false } });
+    const producer = b.producer(); // replaces the dead producer
+    const w = producer.acquireWriteSlot({ timeoutMs: 1000 });
+    expect(w.index).toBe(index);
+    w.data.set([0xca, 0xfe]);
+    w.commit(2);
+    const r = consumer.acquireConsumeSlot({ timeoutMs: 1000 });
+    expect([...r.data]).toEqual([0xca, 0xfe]); // never the dead writer's half-written 0xee bytes
+    r.release();
+  });
+
+  it('a consumer SIGKILLed holding a slot: the waiting producer recovers by itself', async () => {
+    const b = make({ slotCount: 1, slotSize: 64, policy: 'latest-only' });
+    const producer = b.producer();
+    const child = spawnFixture('slots.mjs', [b.name, 'hold']);
+    await child.line('consumer ready');
+    producer.acquireWriteSlot({ timeoutMs: 1000 }).commit(8);
+    await child.line(/^holding 0 0/);
+    expect(b.diagnose().slots[0]!.readers).toMatchObject([{ pid: child.proc.pid, alive: true }]);
+    const next = producer.acquireWriteSlotAsync({ timeoutMs: 10_000 });
+    child.proc.kill('SIGKILL');
+    await child.exited;
+    const w = await next; // the producer's wait noticed the dead reader and cleared its mark
+    expect(w.slotId).toBe(1);
+    w.commit(1);
+    expect(b.diagnose().slots[0]!.readers).toEqual([]);
+    expect(b.cleanupDeadConsumers().removed).toMatchObject([{ pid: child.proc.pid, role: 'consumer' }]);
+  });
+
+  it('a sequential-sync reader that died no longer holds the producer back', async () => {
+    const b = make({ slotCount: 2, slotSize: 64, policy: 'sequential-sync' });
+    const producer = b.producer();
+    const child = spawnFixture('slots.mjs', [b.name, 'hold']);
+    await child.line('consumer ready');
+    producer.acquireWriteSlot({ timeoutMs: 1000 }).commit(1);
+    await child.line(/^holding 0 /);
+    producer.acquireWriteSlot({ timeoutMs: 1000 }).commit(1);
+    expect(producer.tryAcquireWriteSlot()).toBeNull(); // the child has not consumed slot 0
+    child.proc.kill('SIGKILL');
+    await child.exited;
+    const w = producer.acquireWriteSlot({ timeoutMs: 5000 });
+    w.commit(1);
+    expect(b.releaseZombieReaders()).toEqual({ released: [] });
+  });
+
+  it('an idle blocked consumer uses almost no CPU', async () => {
+    const b = make({ slotCount: 2, slotSize: 64 });
+    const child = spawnFixture('slots.mjs', [b.name, 'idle']);
+    const [, code, waitedMs, cpuMs] = (await child.line(/^idle /)).split(' ');
+    expect(code).toBe('ERR_DATABLOCK_TIMEOUT');
+    expect(Number(waitedMs)).toBeGreaterThanOrEqual(990);
+    expect(Number(cpuMs)).toBeLessThan(50);
+  });
+});
