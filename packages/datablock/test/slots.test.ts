@@ -1,5 +1,5 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { DataBlock, crc32, crc32c, type Consumer, type Producer } from '../src/index.js';
+import { DataBlock, crc32, crc32c, inspectSegment, type Consumer, type Producer } from '../src/index.js';
 import { getInternals } from '../src/internal.js';
 import { expectCode, namer } from './helpers.js';
 
@@ -284,7 +284,7 @@ describe('checksum policies', () => {
     write(p, 2, 64);
     // Corrupt slot 0's committed payload through another mapping of the segment.
     const raw = payloadView(attach(b), 0);
-    raw[10] ^= 0xff;
+    raw[10] = raw[10]! ^ 0xff;
     const c = b.consumer();
     expectCode(() => c.acquireConsumeSlot({ timeoutMs: 0 }), 'ERR_DATABLOCK_CHECKSUM_MISMATCH');
     expect(read(c)).toMatchObject({ id: 1, byte: 2 });
@@ -295,7 +295,7 @@ describe('checksum policies', () => {
     const p = b.producer();
     write(p, 5, 32);
     write(p, 6, 32);
-    payloadView(attach(b), 1)[3] ^= 1;
+    { const v = payloadView(attach(b), 1); v[3] = v[3]! ^ 1; }
     const c = b.consumer();
     const s0 = c.acquireConsumeSlot();
     expect(s0.checksumOk).toBe(true);
@@ -303,6 +303,24 @@ describe('checksum policies', () => {
     const s1 = c.acquireConsumeSlot();
     expect(s1.checksumOk).toBe(false);
     s1.release();
+  });
+});
+
+describe('inspect', () => {
+  it('reports slot states, writer, readers and consumer positions read-only', () => {
+    const b = make({ slotCount: 3, slotSize: 64, policy: 'latest-only' });
+    const p = b.producer();
+    write(p, 1);
+    const c = b.consumer();
+    const r = c.acquireConsumeSlot();
+    const w = p.acquireWriteSlot();
+    const report = inspectSegment(b.name);
+    expect(report.slots?.producer).toMatchObject({ participant: p.participantIndex, pid: process.pid, alive: true });
+    expect(report.slots?.slots.map((s) => s.state)).toEqual(['COMMITTED', 'WRITING', 'FREE']);
+    expect(report.slots?.slots[0]!.readers).toMatchObject([{ participant: c.participantIndex }]);
+    expect(report.slots?.consumers).toMatchObject([{ participant: c.participantIndex, heldSlot: 0 }]);
+    r.release();
+    w.abort();
   });
 });
 

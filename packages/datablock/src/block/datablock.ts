@@ -17,9 +17,10 @@ import { Producer } from '../slots/producer.js';
 import { Consumer } from '../slots/consumer.js';
 import type { ConsumerOptions, ProducerOptions } from '../slots/options.js';
 import {
-  cleanupDeadConsumers, diagnose, forceReclaimSlot, releaseZombieReaders,
+  cleanupDeadConsumers, forceReclaimSlot, releaseZombieReaders,
   type CleanupResult, type Diagnosis, type ReclaimResult, type RecoveryOptions, type ZombieReleaseResult,
 } from '../slots/recovery.js';
+import { diagnose } from '../slots/diagnose.js';
 
 const CTX_KIND = 'DataBlock' as const;
 

@@ -45,6 +45,23 @@ export function formatReport(r: SegmentReport): string {
   }
   lines.push(`  participants (${r.participants.length}):`);
   for (const p of r.participants) lines.push(`    #${p.index} ${p.role} pid ${p.pid} start ${p.startTime} ${p.alive ? 'alive' : 'dead'}`);
+  const d = r.slots;
+  if (d) {
+    const who = (o: { participant: number; pid: number; alive: boolean }): string => `#${o.participant}/pid ${o.pid} ${o.alive ? 'alive' : 'dead'}`;
+    lines.push(`  slots: policy ${d.policy}, next slotId ${d.nextSlotId}${d.endOfStream ? ', end of stream' : ''}, producer ${d.producer ? who(d.producer) : 'none'}`);
+    for (const c of d.consumers) {
+      lines.push(`    consumer ${who(c)} position ${c.position}${c.heldSlot === null ? '' : ` holds slot ${c.heldSlot}`}${c.syncActive ? ' (sync)' : ''}`);
+    }
+    const shown = d.slots.slice(0, 64);
+    for (const s of shown) {
+      const parts = [`    [${s.index}] ${s.state.padEnd(9)} slotId ${s.slotId} length ${s.length}`];
+      if (s.pending) parts.push(s.pendingReaders.length > 0 ? `pending for ${s.pendingReaders.map(who).join(', ')}` : 'unconsumed');
+      if (s.writer) parts.push(`writer ${who(s.writer)}`);
+      if (s.readers.length > 0) parts.push(`readers ${s.readers.map(who).join(', ')}`);
+      lines.push(parts.join(', '));
+    }
+    if (d.slots.length > shown.length) lines.push(`    ... ${d.slots.length - shown.length} more slots (use --json)`);
+  }
   return lines.join('\n') + '\n';
 }
 

@@ -8,6 +8,9 @@ import { SHM_DIR, parseShmFileName, validateName } from '../names.js';
 import { native } from '../native.js';
 import { ParticipantTable, type ParticipantInfo } from '../participants.js';
 import { openSegment } from '../segment.js';
+import { diagnoseViews } from '../slots/diagnose.js';
+import type { Diagnosis } from '../slots/recovery.js';
+import { CONTROL_STRIDE } from '../layout/constants.js';
 
 export interface SegmentSummary {
   name: string;
@@ -30,6 +33,8 @@ export interface SegmentReport extends SegmentSummary {
   layout?: BlockLayout | MutexLayout;
   participants: ParticipantInfo[];
   mutex?: MutexState & { ownerAlive: boolean };
+  /** DataBlocks: slot states, owners, readers, producer and consumers (read-only). */
+  slots?: Diagnosis;
 }
 
 /** Whether a thread id (the mutex owner) exists and is not a zombie. */
@@ -66,7 +71,18 @@ export function inspectSegment(name: string, kind: ObjectKind = 'DataBlock'): Se
       return { ...base, size: segment.size, valid: false, error: { code: e.code, message: e.message }, inUse: false };
     }
     const m = segment.mapping;
-    const participants = new ParticipantTable(new Int32Array(m.buffer(layout.participantsOffset, layout.participantCapacity * PARTICIPANT_STRIDE))).list();
+    const table = new ParticipantTable(new Int32Array(m.buffer(layout.participantsOffset, layout.participantCapacity * PARTICIPANT_STRIDE)));
+    const participants = table.list();
+    let slots: Diagnosis | undefined;
+    if (kind === 'DataBlock') {
+      const bl = layout as BlockLayout;
+      slots = diagnoseViews({
+        layout: bl,
+        table,
+        state: new Int32Array(m.buffer(bl.stateOffset, bl.stateSize)),
+        control: new Int32Array(m.buffer(bl.controlOffset, bl.slotCount * CONTROL_STRIDE)),
+      });
+    }
     const words = new Int32Array(m.buffer(layout.mutexOffset, MUTEX_RECORD_SIZE));
     const state = decodeMutexWord(Atomics.load(words, 0), Atomics.load(words, 2), Atomics.load(words, MUTEX_GENERATION_OFFSET / 4), Atomics.load(words, MUTEX_WAITERS_OFFSET / 4));
     const ownerAlive = state.locked && tidExists(state.ownerTid);
@@ -83,6 +99,7 @@ export function inspectSegment(name: string, kind: ObjectKind = 'DataBlock'): Se
       layout,
       participants,
       mutex: { ...state, ownerAlive },
+      ...(slots === undefined ? {} : { slots }),
     };
   } finally {
     segment.mapping.close();
@@ -107,7 +124,7 @@ export function listSegments(prefix?: string): SegmentSummary[] {
       continue; // not a name we could have made
     }
     try {
-      const { layout: _layout, participants: _p, mutex: _m, ...summary } = inspectSegment(parsed.name, parsed.kind);
+      const { layout: _layout, participants: _p, mutex: _m, slots: _s, ...summary } = inspectSegment(parsed.name, parsed.kind);
       out.push(summary);
     } catch (error) {
       const e = error as DataBlockError;

@@ -76,57 +76,6 @@ function parseForce(options: RecoveryOptions | undefined): boolean {
   return options.force === true;
 }
 
-export function diagnose(block: DataBlock): Diagnosis {
-  const ctx = new SlotContext(block);
-  const c = ctx.control;
-  const s = ctx.state;
-  const sync = ctx.layout.policy === 'sequential-sync';
-  const slots: SlotDiagnosis[] = [];
-  for (let i = 0; i < ctx.slotCount; i++) {
-    const b = i * CONTROL_WORDS;
-    const st = Atomics.load(c, b + C_STATE);
-    const w = Atomics.load(c, b + C_WRITER);
-    const pl = Atomics.load(c, b + C_PENDING_LO);
-    const ph = Atomics.load(c, b + C_PENDING_HI);
-    slots.push(Object.freeze({
-      index: i,
-      state: STATE_NAMES[st] ?? 'FREE',
-      slotId: read64(c, b + C_SEQ_LO),
-      length: Atomics.load(c, b + C_LENGTH),
-      pending: (pl | ph) !== 0,
-      pendingReaders: sync ? bitsOf(pl, ph).map((p) => owner(ctx, p)) : [],
-      writer: w === 0 ? null : owner(ctx, w - 1),
-      readers: bitsOf(Atomics.load(c, b + C_READERS_LO), Atomics.load(c, b + C_READERS_HI)).map((p) => owner(ctx, p)),
-    }));
-  }
-  const participants = ctx.table.list();
-  const activeLo = Atomics.load(s, S_SYNC_ACTIVE_LO);
-  const activeHi = Atomics.load(s, S_SYNC_ACTIVE_HI);
-  const consumers = participants.filter((p) => p.role === 'consumer').map((p): ConsumerDiagnosis => {
-    const base = p.index * PARTICIPANT_WORDS;
-    const held = Atomics.load(ctx.pwords, base + P_HELD);
-    const active = p.index < 32 ? (activeLo >>> p.index) & 1 : p.index < 64 ? (activeHi >>> (p.index - 32)) & 1 : 0;
-    return Object.freeze({
-      participant: p.index, pid: p.pid, alive: p.alive,
-      position: read64(ctx.pwords, base + P_POS_LO),
-      heldSlot: held === 0 ? null : held - 1,
-      syncActive: sync && active === 1,
-    });
-  });
-  const prod = Atomics.load(s, S_PRODUCER);
-  return Object.freeze({
-    policy: ctx.layout.policy,
-    slotCount: ctx.slotCount,
-    slotSize: ctx.layout.slotSize,
-    nextSlotId: read64(s, S_WRITE_SEQ_LO),
-    endOfStream: Atomics.load(s, S_EOS) === 1,
-    producer: prod === 0 ? null : owner(ctx, prod - 1),
-    consumers,
-    slots,
-    participants,
-  });
-}
-
 export function forceReclaimSlot(block: DataBlock, index: number, options?: RecoveryOptions): ReclaimResult {
   const ctx = new SlotContext(block);
   const force = parseForce(options);
