@@ -50,7 +50,7 @@ export class Consumer implements ReadSlotOwner {
 
   /** @internal use block.consumer() */
   constructor(block: DataBlock, options?: ConsumerOptions) {
-    const { debugViews } = parseEndpointOptions(options, 'consumer');
+    const { debugViews, spinUs } = parseEndpointOptions(options, 'consumer');
     const ctx = new SlotContext(block);
     this.#ctx = ctx;
     this.#debug = debugViews;
@@ -78,7 +78,7 @@ export class Consumer implements ReadSlotOwner {
     }
     this.#publishPosition();
     this.#attempt = () => this.#attemptOrEnd();
-    this.#spec = { counter: S_COMMIT_COUNTER, waiters: S_CONSUMER_WAITERS };
+    this.#spec = { spinUs, counter: S_COMMIT_COUNTER, waiters: S_CONSUMER_WAITERS };
     this.#removeHook = ctx.internals.onClose(() => this.close());
   }
 

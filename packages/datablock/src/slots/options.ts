@@ -1,5 +1,6 @@
 import { invalidArgument } from '../errors.js';
 import { normalizeTimeout } from '../timeouts.js';
+import { SPIN_US } from './constants.js';
 
 export interface AcquireOptions {
   /** 0 = do not block, positive = milliseconds, Infinity = wait (default). */
@@ -15,16 +16,24 @@ export interface EndpointOptions {
    * writes are dropped). Costs microseconds per acquisition: tests only. Default false.
    */
   debugViews?: boolean;
+  /**
+   * How long a blocking wait spins on Atomics.load before it sleeps in the kernel, in
+   * microseconds (default SPIN_US). Waking a sleeping process costs 60-400 us on small VMs, so a
+   * spin longer than that keeps a streaming pair from convoying through futex sleeps; 0 sleeps at once.
+   */
+  spinUs?: number;
 }
 export type ProducerOptions = EndpointOptions;
 export type ConsumerOptions = EndpointOptions;
 
-export function parseEndpointOptions(options: unknown, what: string): { debugViews: boolean } {
-  if (options === undefined) return { debugViews: false };
+export function parseEndpointOptions(options: unknown, what: string): { debugViews: boolean; spinUs: number } {
+  if (options === undefined) return { debugViews: false, spinUs: SPIN_US };
   if (options === null || typeof options !== 'object') throw invalidArgument(`${what} options must be an object`);
   const d = (options as EndpointOptions).debugViews;
   if (d !== undefined && typeof d !== 'boolean') throw invalidArgument('debugViews must be a boolean');
-  return { debugViews: d === true };
+  const spin = (options as EndpointOptions).spinUs;
+  if (spin !== undefined && (typeof spin !== 'number' || !(spin >= 0) || spin > 1e6)) throw invalidArgument(`spinUs must be a number of microseconds from 0 to 1e6; got ${String(spin)}`);
+  return { debugViews: d === true, spinUs: spin ?? SPIN_US };
 }
 
 export function parseAcquire(options: AcquireAsyncOptions | undefined): { timeoutMs: number; signal: AbortSignal | undefined } {

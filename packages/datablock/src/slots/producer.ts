@@ -47,7 +47,7 @@ export class Producer implements WriteSlotOwner {
 
   /** @internal use block.producer() */
   constructor(block: DataBlock, options?: ProducerOptions) {
-    const { debugViews } = parseEndpointOptions(options, 'producer');
+    const { debugViews, spinUs } = parseEndpointOptions(options, 'producer');
     const ctx = new SlotContext(block);
     this.#ctx = ctx;
     this.#debug = debugViews;
@@ -76,7 +76,7 @@ export class Producer implements WriteSlotOwner {
     write64(ctx.pwords, p * PARTICIPANT_WORDS + P_POS_LO, seq);
     Atomics.store(ctx.state, S_EOS, 0);
     this.#attempt = () => this.#step();
-    this.#spec = { counter: S_RELEASE_COUNTER, waiters: S_PRODUCER_WAITERS, onIdle: () => this.#reapDeadReaders() };
+    this.#spec = { spinUs, counter: S_RELEASE_COUNTER, waiters: S_PRODUCER_WAITERS, onIdle: () => this.#reapDeadReaders() };
     this.#removeHook = ctx.internals.onClose(() => this.close());
   }
 

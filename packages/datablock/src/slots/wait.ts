@@ -1,6 +1,6 @@
 import { remaining } from '../timeouts.js';
 import { native } from '../native.js';
-import { SPIN_US, WAIT_SLICE_MS } from './constants.js';
+import { WAIT_SLICE_MS } from './constants.js';
 import type { SlotContext } from './context.js';
 
 /** One attempt: a result, or null to keep waiting. May throw (closed, end of stream, ...). */
@@ -11,6 +11,8 @@ export interface WaitSpec {
   readonly counter: number;
   /** State word counting sleepers on `counter`. */
   readonly waiters: number;
+  /** Spin this long (microseconds) before sleeping. */
+  readonly spinUs: number;
   /** Called at most every WAIT_SLICE_MS while nothing happens: liveness checks, recovery. */
   readonly onIdle?: () => void;
 }
@@ -25,7 +27,7 @@ export interface WaitSpec {
 export function waitSync<T>(ctx: SlotContext, attempt: Attempt<T>, spec: WaitSpec, deadline: number): T | null {
   const state = ctx.state;
   let now = performance.now();
-  const spinEnd = Math.min(deadline, now + SPIN_US / 1000);
+  const spinEnd = Math.min(deadline, now + spec.spinUs / 1000);
   for (let n = 1; ; n++) {
     const r = attempt();
     if (r !== null) return r;
