@@ -132,6 +132,26 @@ describe('sequential', () => {
   });
 });
 
+describe('closing', () => {
+  it('closing a consumer ends its async iterator; closing the block rejects a pending async acquire', async () => {
+    const b = make({ slotCount: 2, slotSize: 16, policy: 'latest-only' });
+    const c = b.consumer();
+    const loop = (async () => {
+      for await (const _ of c) { /* nothing comes */ }
+      return 'ended';
+    })();
+    await new Promise((r) => setImmediate(r));
+    c.close();
+    expect(await loop).toBe('ended');
+    const other = attach(b);
+    const pending = other.consumer().acquireConsumeSlotAsync({ timeoutMs: 5000 });
+    await new Promise((r) => setImmediate(r));
+    other.close();
+    await expect(pending).rejects.toMatchObject({ code: 'ERR_DATABLOCK_CLOSED' });
+    expect(b.diagnose().consumers).toEqual([]);
+  });
+});
+
 describe('latest-only', () => {
   it('each consumer gets the newest commit it has not seen, skipping older ones', () => {
     const b = make({ slotCount: 4, slotSize: 16, policy: 'latest-only' });

@@ -75,7 +75,10 @@ export class Producer implements WriteSlotOwner {
     write64(ctx.state, S_WRITE_SEQ_LO, seq);
     write64(ctx.pwords, p * PARTICIPANT_WORDS + P_POS_LO, seq);
     Atomics.store(ctx.state, S_EOS, 0);
-    this.#attempt = () => this.#step();
+    this.#attempt = () => {
+      if (this.#closed) throw this.#closedError();
+      return this.#step();
+    };
     this.#spec = { spinUs, counter: S_RELEASE_COUNTER, waiters: S_PRODUCER_WAITERS, onIdle: () => this.#reapDeadReaders() };
     this.#removeHook = ctx.internals.onClose(() => this.close());
   }
@@ -113,8 +116,12 @@ export class Producer implements WriteSlotOwner {
     return this.#closed || this.#ctx.closed;
   }
 
+  #closedError(): Error {
+    return this.#ctx.error('ERR_DATABLOCK_CLOSED', `this producer of DataBlock '${this.#ctx.name}' is closed: create a new one with block.producer()`);
+  }
+
   #check(what: string): void {
-    if (this.#closed) throw this.#ctx.error('ERR_DATABLOCK_CLOSED', `this producer of DataBlock '${this.#ctx.name}' is closed: create a new one with block.producer()`);
+    if (this.#closed) throw this.#closedError();
     this.#ctx.checkOpen();
     if (this.#asyncPending) {
       throw this.#ctx.error('ERR_DATABLOCK_CONCURRENT_USE', `${what}: an acquireWriteSlotAsync() of this producer is still pending; a producer is single-threaded state: await it first`);
