@@ -76,10 +76,9 @@ export const S_SYNC_ACTIVE_HI = 33;
 
 /**
  * Participant entry words owned by the slot protocol (6..15 of a 16-word entry).
- * Consumer: P_HELD = slot index + 1 it holds (informational), P_POS_* = next slotId it will read.
- * Producer: P_POS_* = next slotId it will commit.
+ * Consumer: P_POS_* = next slotId it will read (latest-only: last seen + 1), for diagnose.
+ * (The slot a consumer holds is its bit in the reader masks; the producer's position is S_WRITE_SEQ.)
  */
-export const P_HELD = 6;
 export const P_POS_LO = 8;
 export const P_POS_HI = 9;
 

@@ -5,7 +5,7 @@ import type { DataBlock } from '../block/datablock.js';
 import { checksumFunction } from './checksum.js';
 import {
   COMMITTED, CONTROL_WORDS, C_CHECKSUM, C_FLAGS, C_LENGTH, C_PENDING_LO, C_READERS_LO, C_SEQ_LO, C_STATE, F_CHECKSUM,
-  MAX_READER_INDEX, MAX_SYNC_READERS, P_HELD, P_POS_LO, S_COMMIT_COUNTER, S_CONSUMER_WAITERS, S_EOS, S_EOS_SEQ_LO,
+  MAX_READER_INDEX, MAX_SYNC_READERS, P_POS_LO, S_COMMIT_COUNTER, S_CONSUMER_WAITERS, S_EOS, S_EOS_SEQ_LO,
   S_NEWEST, S_SEQ_CONSUMER, S_SYNC_ACTIVE_LO, S_WRITE_SEQ_LO,
 } from './constants.js';
 import { SlotContext, popcount } from './context.js';
@@ -245,7 +245,6 @@ export class Consumer implements ReadSlotOwner {
       const view = this.#views[idx] ?? (this.#views[idx] = ctx.internals.slot(idx));
       data = view.subarray(0, length);
     }
-    Atomics.store(ctx.pwords, this.#participant * PARTICIPANT_WORDS + P_HELD, idx + 1);
     let ok: boolean | undefined;
     if (this.#checksum === null || (Atomics.load(c, b + C_FLAGS) & F_CHECKSUM) === 0) ok = true;
     const slot = new ReadSlot(this, s, idx, data, ok);
@@ -280,7 +279,6 @@ export class Consumer implements ReadSlotOwner {
     else if (this.#policy === SYNC) Atomics.and(c, b + C_PENDING_LO + this.#word, ~this.#bit);
     Atomics.and(c, b + C_READERS_LO + this.#word, ~this.#bit);
     const base = this.#participant * PARTICIPANT_WORDS;
-    Atomics.store(ctx.pwords, base + P_HELD, 0);
     write64(ctx.pwords, base + P_POS_LO, this.#policy === LATEST ? this.#last + 1 : this.#next);
     if (this.#debug) ctx.mapping.detach(data.buffer as ArrayBuffer);
     ctx.notifyProducer();

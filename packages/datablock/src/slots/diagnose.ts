@@ -3,7 +3,7 @@ import type { BlockLayout } from '../layout/validate.js';
 import { PARTICIPANT_WORDS, type ParticipantTable } from '../participants.js';
 import {
   CONTROL_WORDS, C_LENGTH, C_PENDING_HI, C_PENDING_LO, C_READERS_HI, C_READERS_LO, C_SEQ_LO, C_STATE, C_WRITER,
-  P_HELD, P_POS_LO, STATE_NAMES, S_EOS, S_PRODUCER, S_SYNC_ACTIVE_HI, S_SYNC_ACTIVE_LO, S_WRITE_SEQ_LO,
+  P_POS_LO, STATE_NAMES, WRITING, S_EOS, S_PRODUCER, S_SYNC_ACTIVE_HI, S_SYNC_ACTIVE_LO, S_WRITE_SEQ_LO,
 } from './constants.js';
 import { SlotContext, bitsOf } from './context.js';
 import type { ConsumerDiagnosis, Diagnosis, OwnerInfo, SlotDiagnosis } from './recovery.js';
@@ -47,7 +47,7 @@ export function diagnoseViews(ctx: DiagnoseViews): Diagnosis {
       length: Atomics.load(c, b + C_LENGTH),
       pending: (pl | ph) !== 0,
       pendingReaders: sync ? bitsOf(pl, ph).map((p) => owner(ctx, p)) : [],
-      writer: w === 0 ? null : owner(ctx, w - 1),
+      writer: st === WRITING && w !== 0 ? owner(ctx, w - 1) : null,
       readers: bitsOf(Atomics.load(c, b + C_READERS_LO), Atomics.load(c, b + C_READERS_HI)).map((p) => owner(ctx, p)),
     }));
   }
@@ -56,12 +56,12 @@ export function diagnoseViews(ctx: DiagnoseViews): Diagnosis {
   const activeHi = Atomics.load(s, S_SYNC_ACTIVE_HI);
   const consumers = participants.filter((p) => p.role === 'consumer').map((p): ConsumerDiagnosis => {
     const base = p.index * PARTICIPANT_WORDS;
-    const held = Atomics.load(pwords, base + P_HELD);
+    const held = slots.find((sl) => sl.readers.some((r) => r.participant === p.index));
     const active = p.index < 32 ? (activeLo >>> p.index) & 1 : p.index < 64 ? (activeHi >>> (p.index - 32)) & 1 : 0;
     return Object.freeze({
       participant: p.index, pid: p.pid, alive: p.alive,
       position: read64(pwords, base + P_POS_LO),
-      heldSlot: held === 0 ? null : held - 1,
+      heldSlot: held === undefined ? null : held.index,
       syncActive: sync && active === 1,
     });
   });

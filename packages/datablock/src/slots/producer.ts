@@ -1,11 +1,10 @@
 import { invalidArgument } from '../errors.js';
-import { PARTICIPANT_WORDS } from '../participants.js';
 import { deadlineAfter } from '../timeouts.js';
 import type { DataBlock } from '../block/datablock.js';
 import { checksumFunction } from './checksum.js';
 import {
   COMMITTED, CONTROL_WORDS, C_CHECKSUM, C_FLAGS, C_LENGTH, C_PENDING_HI, C_PENDING_LO, C_READERS_HI, C_READERS_LO,
-  C_SEQ_LO, C_STATE, C_WRITER, DRAINING, FREE, F_CHECKSUM, P_POS_LO, S_EOS, S_EOS_SEQ_LO, S_NEWEST, S_PRODUCER,
+  C_SEQ_LO, C_STATE, C_WRITER, DRAINING, FREE, F_CHECKSUM, S_EOS, S_EOS_SEQ_LO, S_NEWEST, S_PRODUCER,
   S_PRODUCER_WAITERS, S_RELEASE_COUNTER, S_SYNC_ACTIVE_HI, S_SYNC_ACTIVE_LO, S_WRITE_SEQ_LO, WRITING,
 } from './constants.js';
 import { SlotContext, bitsOf } from './context.js';
@@ -73,7 +72,6 @@ export class Producer implements WriteSlotOwner {
     }
     this.#seq = seq;
     write64(ctx.state, S_WRITE_SEQ_LO, seq);
-    write64(ctx.pwords, p * PARTICIPANT_WORDS + P_POS_LO, seq);
     Atomics.store(ctx.state, S_EOS, 0);
     this.#attempt = () => {
       if (this.#closed) throw this.#closedError();
@@ -167,10 +165,9 @@ export class Producer implements WriteSlotOwner {
   #begin(idx: number, b: number): WriteSlot {
     const ctx = this.#ctx;
     const c = ctx.control;
+    // length, checksum and flags are only meaningful once COMMITTED: commit writes them.
     Atomics.store(c, b + C_WRITER, this.#tag);
     write64(c, b + C_SEQ_LO, this.#seq);
-    Atomics.store(c, b + C_LENGTH, 0);
-    Atomics.store(c, b + C_FLAGS, 0);
     let data: Uint8Array;
     if (this.#debug) {
       data = new Uint8Array(ctx.mapping.buffer(ctx.layout.dataOffset + idx * ctx.layout.slotStride, this.#slotSize));
@@ -287,13 +284,12 @@ export class Producer implements WriteSlotOwner {
       Atomics.and(c, b + C_PENDING_LO, Atomics.load(s, S_SYNC_ACTIVE_LO));
       Atomics.and(c, b + C_PENDING_HI, Atomics.load(s, S_SYNC_ACTIVE_HI));
     }
-    Atomics.store(c, b + C_WRITER, 0);
+    // C_WRITER keeps the last writer (only read while WRITING); the producer's position is writeSeq.
     Atomics.store(c, b + C_STATE, COMMITTED);
     Atomics.store(s, S_NEWEST, idx + 1);
     const next = this.#seq + 1;
     this.#seq = next;
     write64(s, S_WRITE_SEQ_LO, next);
-    write64(ctx.pwords, this.#participant * PARTICIPANT_WORDS + P_POS_LO, next);
     this.#held = null;
     if (this.#debug) ctx.mapping.detach(data.buffer as ArrayBuffer);
     ctx.notifyConsumers();

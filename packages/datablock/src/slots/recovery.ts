@@ -1,13 +1,11 @@
 import { invalidArgument } from '../errors.js';
 import type { DataBlock } from '../block/datablock.js';
-import { PARTICIPANT_WORDS, type ParticipantInfo } from '../participants.js';
+import type { ParticipantInfo } from '../participants.js';
 import {
-  COMMITTED, CONTROL_WORDS, C_LENGTH, C_PENDING_HI, C_PENDING_LO, C_READERS_HI, C_READERS_LO, C_SEQ_LO, C_STATE, C_WRITER,
-  DRAINING, FREE, P_HELD, P_POS_LO, STATE_NAMES, S_EOS, S_PRODUCER, S_SEQ_CONSUMER, S_SYNC_ACTIVE_HI, S_SYNC_ACTIVE_LO,
-  S_WRITE_SEQ_LO, WRITING, type SlotStateName,
+  COMMITTED, CONTROL_WORDS, C_PENDING_HI, C_PENDING_LO, C_READERS_HI, C_READERS_LO, C_STATE, C_WRITER,
+  DRAINING, FREE, STATE_NAMES, S_PRODUCER, S_SEQ_CONSUMER, S_SYNC_ACTIVE_HI, S_SYNC_ACTIVE_LO, WRITING, type SlotStateName,
 } from './constants.js';
 import { SlotContext, bitsOf } from './context.js';
-import { read64 } from './seq64.js';
 
 export interface RecoveryOptions {
   /** Act even when the owner is alive (unsafe: only when you know it is stuck). Default false. */
