@@ -40,8 +40,16 @@ describe('checksums', () => {
     expect(crc32(data)).toBe(0xcbf43926);
     expect(crc32c(data)).toBe(0xe3069283);
     const big = new Uint8Array(4099).map((_, i) => (i * 7) & 0xff);
-    // slicing-by-8 and the byte loop agree (odd length exercises both)
-    expect(crc32c(big)).toBe(crc32c(big.slice()));
+    // the aligned 32-bit path, the byte path and a plain bitwise CRC agree
+    const bitwise = (d: Uint8Array, poly: number): number => {
+      let c = -1;
+      for (const x of d) { c ^= x; for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ poly : c >>> 1; }
+      return ~c >>> 0;
+    };
+    const unaligned = big.subarray(1);
+    expect(crc32c(unaligned)).toBe(bitwise(unaligned, 0x82f63b78));
+    expect(crc32c(new Uint8Array(unaligned))).toBe(bitwise(unaligned, 0x82f63b78));
+    expect(crc32(big)).toBe(bitwise(big, 0xedb88320));
   });
 });
 
