@@ -3,10 +3,11 @@
 // Prints one markdown table per benchmark and writes each as JSON (default ./bench-results).
 import { resolve } from 'node:path';
 import { markdownTable, writeBenchJson, type Benchmark } from './harness.js';
+import { slotRoundTrip, slotThroughput } from './datablock.js';
 import { mutexBench } from './mutex.js';
 import { readyLatency } from './ready-latency.js';
 
-const benchmarks: Benchmark[] = [readyLatency, mutexBench];
+const benchmarks: Benchmark[] = [readyLatency, mutexBench, slotRoundTrip, slotThroughput];
 
 async function main(argv: string[]): Promise<number> {
   let quick = false;
