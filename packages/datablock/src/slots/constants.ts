@@ -49,7 +49,7 @@ export const CONTROL_WORDS = 16;
  * Block-wide state area (256 bytes = 64 x i32), zero at create. Futex words sit on separate
  * cache lines (line 0 is written by the producer, line 1 by consumers).
  */
-/** Incremented by every commit (and end-of-stream); consumers futex-wait on it. */
+/** Incremented by a commit (or end-of-stream) when consumers sleep; consumers futex-wait on it. */
 export const S_COMMIT_COUNTER = 0;
 /** Slot index + 1 of the newest commit (0 = none yet). */
 export const S_NEWEST = 1;
@@ -62,12 +62,21 @@ export const S_PRODUCER = 4;
 export const S_EOS = 5;
 export const S_EOS_SEQ_LO = 6;
 export const S_EOS_SEQ_HI = 7;
-/** Incremented by every release / back-out / reader drop; the producer futex-waits on it. */
+/** Incremented by a release / back-out / reader drop when the producer sleeps; it futex-waits on it. */
 export const S_RELEASE_COUNTER = 16;
-/** Producers sleeping on S_RELEASE_COUNTER (skip the wake syscall when 0). */
-export const S_PRODUCER_WAITERS = 17;
-/** Consumers sleeping on S_COMMIT_COUNTER (skip the wake syscall when 0). */
-export const S_CONSUMER_WAITERS = 18;
+/**
+ * 1 while the producer sleeps on S_RELEASE_COUNTER. Releases bump the counter and wake only when
+ * it is non-zero. Line 3: written only by sleepers, so the fast path reads a clean shared line.
+ * A new producer clears it (its predecessor may have died asleep).
+ */
+export const S_PRODUCER_WAITERS = 48;
+/**
+ * Mask of consumers sleeping on S_COMMIT_COUNTER (bit = participant index; lo, hi). A mask, not a
+ * count, so the bit of a consumer killed while asleep is cleared with its other marks and commits
+ * do not pay a wake syscall for ever.
+ */
+export const S_CONSUMER_WAITERS_LO = 49;
+export const S_CONSUMER_WAITERS_HI = 50;
 /** sequential: participant index + 1 of the one consumer (0 = none). */
 export const S_SEQ_CONSUMER = 19;
 /** sequential-sync: mask of registered sync readers (participants 0..31 lo, 32..63 hi). */

@@ -5,7 +5,7 @@ import type { DataBlock } from '../block/datablock.js';
 import { checksumFunction } from './checksum.js';
 import {
   COMMITTED, CONTROL_WORDS, C_CHECKSUM, C_FLAGS, C_LENGTH, C_PENDING_LO, C_READERS_LO, C_SEQ_LO, C_STATE, F_CHECKSUM,
-  MAX_READER_INDEX, MAX_SYNC_READERS, P_POS_LO, S_COMMIT_COUNTER, S_CONSUMER_WAITERS, S_EOS, S_EOS_SEQ_LO,
+  MAX_READER_INDEX, MAX_SYNC_READERS, P_POS_LO, S_COMMIT_COUNTER, S_CONSUMER_WAITERS_LO, S_EOS, S_EOS_SEQ_LO,
   S_NEWEST, S_SEQ_CONSUMER, S_SYNC_ACTIVE_LO, S_WRITE_SEQ_LO,
 } from './constants.js';
 import { SlotContext, popcount } from './context.js';
@@ -78,7 +78,7 @@ export class Consumer implements ReadSlotOwner {
     }
     this.#publishPosition();
     this.#attempt = () => this.#attemptOrEnd();
-    this.#spec = { spinUs, counter: S_COMMIT_COUNTER, waiters: S_CONSUMER_WAITERS };
+    this.#spec = { spinUs, counter: S_COMMIT_COUNTER, waiters: S_CONSUMER_WAITERS_LO + this.#word, waiterBit: this.#bit };
     this.#removeHook = ctx.internals.onClose(() => this.close());
   }
 

@@ -5,7 +5,7 @@ import type { BlockLayout } from '../layout/validate.js';
 import type { NativeMapping } from '../native.js';
 import { PARTICIPANT_WORDS, ROLE_CODES, type ParticipantTable } from '../participants.js';
 import {
-  CONTROL_WORDS, C_PENDING_HI, C_PENDING_LO, C_READERS_HI, C_READERS_LO, S_CONSUMER_WAITERS, S_COMMIT_COUNTER,
+  CONTROL_WORDS, C_PENDING_HI, C_PENDING_LO, C_READERS_HI, C_READERS_LO, S_CONSUMER_WAITERS_HI, S_CONSUMER_WAITERS_LO, S_COMMIT_COUNTER,
   S_PRODUCER_WAITERS, S_RELEASE_COUNTER, S_SEQ_CONSUMER, S_SYNC_ACTIVE_HI, S_SYNC_ACTIVE_LO,
 } from './constants.js';
 
@@ -57,16 +57,20 @@ export class SlotContext {
 
   /** After a release, back-out or reader drop: tell a waiting producer. */
   notifyProducer(): void {
+    // A sleeper raises the waiters word BEFORE its last attempt (wait.ts), so when we read 0
+    // here our change happened before that attempt and it sees it: no bump, no syscall needed.
     const s = this.state;
+    if (Atomics.load(s, S_PRODUCER_WAITERS) === 0) return;
     Atomics.add(s, S_RELEASE_COUNTER, 1);
-    if (Atomics.load(s, S_PRODUCER_WAITERS) > 0) this.mapping.futexWake(this.stateByteOffset(S_RELEASE_COUNTER), 0x7fffffff);
+    this.mapping.futexWake(this.stateByteOffset(S_RELEASE_COUNTER), 0x7fffffff);
   }
 
   /** After a commit or end-of-stream: wake sleeping consumers (no syscall when none sleeps). */
   notifyConsumers(): void {
     const s = this.state;
+    if ((Atomics.load(s, S_CONSUMER_WAITERS_LO) | Atomics.load(s, S_CONSUMER_WAITERS_HI)) === 0) return;
     Atomics.add(s, S_COMMIT_COUNTER, 1);
-    if (Atomics.load(s, S_CONSUMER_WAITERS) > 0) this.mapping.futexWake(this.stateByteOffset(S_COMMIT_COUNTER), 0x7fffffff);
+    this.mapping.futexWake(this.stateByteOffset(S_COMMIT_COUNTER), 0x7fffffff);
   }
 
   /** True iff participant `p` is an active, live entry with role `role`. */
@@ -80,7 +84,7 @@ export class SlotContext {
 
   /**
    * Clears every trace of consumer participant `p` in the slot protocol: its reader bits and
-   * pending bits in every slot, its sync-active bit, the sequential consumer word. Used when a
+   * pending bits in every slot, its sync-active bit, its waiter bit, the sequential consumer word. Used when a
    * consumer closes, when a dead consumer is released, and by a new consumer that got the
    * entry of a dead one. Returns how many slot reader marks were cleared.
    */
@@ -98,6 +102,7 @@ export class SlotContext {
       if (prev & bit) cleared++;
       if (pendingIsMask) Atomics.and(c, b + C_PENDING_LO + word, ~bit);
     }
+    Atomics.and(this.state, S_CONSUMER_WAITERS_LO + word, ~bit);
     Atomics.compareExchange(this.state, S_SEQ_CONSUMER, p + 1, 0);
     this.notifyProducer();
     return cleared;

@@ -73,11 +73,12 @@ export class Producer implements WriteSlotOwner {
     this.#seq = seq;
     write64(ctx.state, S_WRITE_SEQ_LO, seq);
     Atomics.store(ctx.state, S_EOS, 0);
+    Atomics.store(ctx.state, S_PRODUCER_WAITERS, 0); // a predecessor may have died asleep
     this.#attempt = () => {
       if (this.#closed) throw this.#closedError();
       return this.#step();
     };
-    this.#spec = { spinUs, counter: S_RELEASE_COUNTER, waiters: S_PRODUCER_WAITERS, onIdle: () => this.#reapDeadReaders() };
+    this.#spec = { spinUs, counter: S_RELEASE_COUNTER, waiters: S_PRODUCER_WAITERS, waiterBit: 1, onIdle: () => this.#reapDeadReaders() };
     this.#removeHook = ctx.internals.onClose(() => this.close());
   }
 

@@ -9,8 +9,9 @@ export type Attempt<T> = () => T | null;
 export interface WaitSpec {
   /** State word the other side increments (and futex-wakes when waiters > 0). */
   readonly counter: number;
-  /** State word counting sleepers on `counter`. */
+  /** State word whose bit `waiterBit` is set while this waiter sleeps on `counter`. */
   readonly waiters: number;
+  readonly waiterBit: number;
   /** Spin this long (microseconds) before sleeping. */
   readonly spinUs: number;
   /** Called at most every WAIT_SLICE_MS while nothing happens: liveness checks, recovery. */
@@ -42,14 +43,14 @@ export function waitSync<T>(ctx: SlotContext, attempt: Attempt<T>, spec: WaitSpe
     const left = remaining(deadline);
     if (left <= 0) return null;
     const seen = Atomics.load(state, spec.counter);
-    Atomics.add(state, spec.waiters, 1);
+    Atomics.or(state, spec.waiters, spec.waiterBit);
     let rc: number;
     try {
       const r = attempt();
       if (r !== null) return r;
       rc = ctx.mapping.futexWait(offset, seen, Math.min(left, WAIT_SLICE_MS));
     } finally {
-      if (!ctx.closed) Atomics.sub(state, spec.waiters, 1);
+      if (!ctx.closed) Atomics.and(state, spec.waiters, ~spec.waiterBit);
     }
     const r = attempt();
     if (r !== null) return r;
@@ -82,7 +83,7 @@ export async function waitAsync<T>(
     ctx.checkOpen();
     const left = remaining(deadline);
     const seen = Atomics.load(state, spec.counter);
-    Atomics.add(state, spec.waiters, 1);
+    Atomics.or(state, spec.waiters, spec.waiterBit);
     let rc: number;
     try {
       const r = attempt();
@@ -93,7 +94,7 @@ export async function waitAsync<T>(
       ctx.checkOpen();
       throw error;
     } finally {
-      if (!ctx.closed) Atomics.sub(state, spec.waiters, 1);
+      if (!ctx.closed) Atomics.and(state, spec.waiters, ~spec.waiterBit);
     }
     const now = performance.now();
     if (spec.onIdle !== undefined && (rc === native.errno.ETIMEDOUT || now - lastIdle >= WAIT_SLICE_MS)) {
