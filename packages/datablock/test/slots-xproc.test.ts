@@ -57,6 +57,19 @@ describe('slots across processes', () => {
     r.release();
   });
 
+  it("a new producer reclaims a dead writer's WRITING slot by itself on its first acquire", async () => {
+    const b = make({ slotCount: 2, slotSize: 64 });
+    const child = spawnFixture('slots.mjs', [b.name, 'write-and-hang']);
+    const [, index] = (await child.line(/^writing /)).split(' ').map(Number);
+    child.proc.kill('SIGKILL');
+    await child.exited;
+    const producer = b.producer();
+    const w = producer.acquireWriteSlot({ timeoutMs: 1000 });
+    expect([w.index, w.slotId]).toEqual([index, 0]);
+    w.commit(3);
+    expect(b.diagnose().slots[index!]).toMatchObject({ state: 'COMMITTED', length: 3, writer: null });
+  });
+
   it('a consumer SIGKILLed holding a slot: the waiting producer recovers by itself', async () => {
     const b = make({ slotCount: 1, slotSize: 64, policy: 'latest-only' });
     const producer = b.producer();

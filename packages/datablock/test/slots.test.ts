@@ -254,6 +254,16 @@ describe('bad input', () => {
     expect(p.acquireWriteSlot().slotId).toBe(1); // an aborted slotId is reused
   });
 
+  it('a producer with a pending async acquire refuses other acquisitions', async () => {
+    const b = make({ slotCount: 1, slotSize: 16 });
+    const p = b.producer();
+    write(p, 1);
+    const pending = p.acquireWriteSlotAsync({ timeoutMs: 5000 });
+    expectCode(() => p.tryAcquireWriteSlot(), 'ERR_DATABLOCK_CONCURRENT_USE');
+    expect(read(b.consumer()).id).toBe(0);
+    (await pending).commit(1);
+  });
+
   it('a second live producer is refused', () => {
     const b = make({ slotCount: 2, slotSize: 16 });
     const p = b.producer();
