@@ -5,6 +5,7 @@ import { runScenarios } from './runner.js';
 import { FUZZ_USAGE, fuzzCommand } from './fuzz/command.js';
 import { STRESS_USAGE, compareCommand, stressCommand } from './stress/command.js';
 import { runToolCommand } from './stress/tool-command.js';
+import { CRASH_USAGE, crashCommand } from './crash/command.js';
 
 const USAGE = `usage: plh-scenarios <command>
 
@@ -12,6 +13,7 @@ const USAGE = `usage: plh-scenarios <command>
   run [names...] [--repeat N] [--json]  run scenarios (all by default) as real processes
 ${STRESS_USAGE}
 ${FUZZ_USAGE}
+${CRASH_USAGE}
 
 A name is a full scenario name, its short name, or a module prefix (e.g. "signals").
 Exit code: 0 when every run passed, 1 when any failed, 2 on a usage error.`;
@@ -30,6 +32,8 @@ async function main(argv: string[]): Promise<number> {
       return runToolCommand('compare', () => compareCommand(rest), USAGE);
     case 'fuzz':
       return runToolCommand('fuzz', () => fuzzCommand(rest), USAGE);
+    case 'crash':
+      return runToolCommand('crash', () => crashCommand(rest), USAGE);
     case undefined:
     case '-h':
     case '--help':

@@ -1,0 +1,153 @@
+// The three crash roles, each run by one worker process: write slots, read slots, update a record
+// under the block's robust mutex. Each dies at its directive's point (self-kill) or is killed by
+// the driver; a replacement is the same role with the next generation number.
+import { DataBlock, type ReadSlot } from '@plh/datablock';
+import {
+  FLEX_ZONE_SIZE, L_LAST, M_A, M_B, SLOT_COUNT, SLOT_SIZE, WAIT_BOUND_MS, checkPayload, payloadLength, writeBody, writeHeader,
+} from './protocol.js';
+import { emit, errorCode, finishFlag, pace, parseDirective, selfKiller, stuck, type Directive } from './worker-io.js';
+
+function attach(d: Directive): DataBlock {
+  const block = DataBlock.attach(d.block, { timeoutMs: WAIT_BOUND_MS, expect: { slotCount: SLOT_COUNT, slotSize: SLOT_SIZE, flexZoneSize: FLEX_ZONE_SIZE, checksum: 'crc32c' } });
+  return block;
+}
+
+function flexWords(block: DataBlock): Int32Array {
+  const flex = block.flexZone;
+  return new Int32Array(flex.buffer, flex.byteOffset, flex.byteLength >> 2);
+}
+
+/** After each op: the first one proves recovery ("ok"); an external kill counts checkpoints. */
+function progress(d: Directive, op: number): void {
+  if (op === 1) emit('ok');
+  if (d.point === 'external') emit(`c ${op}`);
+}
+
+/** Writes slots until "finish", then one more ring of slots (so every slot is rewritten by a live producer), then ends the stream. */
+export async function producer(args: string[]): Promise<void> {
+  const d = parseDirective(args);
+  const kill = selfKiller(d);
+  const finish = finishFlag();
+  const block = attach(d);
+  const p = block.producer();
+  emit('up');
+  let extra = 0;
+  for (let op = 1; ; op++) {
+    let slot;
+    try {
+      slot = await p.acquireWriteSlotAsync({ timeoutMs: WAIT_BOUND_MS });
+    } catch (error) {
+      if (errorCode(error) === 'ERR_DATABLOCK_TIMEOUT') stuck(`producer acquire (generation ${d.gen})`);
+      throw error;
+    }
+    kill('after-acquire', op);
+    const id = slot.slotId;
+    const length = payloadLength(id);
+    writeHeader(slot.data, id, d.gen, length);
+    writeBody(slot.data, id, d.gen, 0, length >> 1);
+    kill('mid-write', op);
+    writeBody(slot.data, id, d.gen, length >> 1, length);
+    kill('before-commit', op);
+    slot.commit(length);
+    kill('after-commit', op);
+    if (op === 1 && d.gen > 0) {
+      // A replacement that committed holds no slot, and it is the only live producer: a slot
+      // still WRITING or DRAINING can only be a dead predecessor's that was not recovered.
+      for (const s of block.diagnose().slots) {
+        if (s.state === 'WRITING' || s.state === 'DRAINING') emit(`stuck slot ${s.index} left ${s.state} after the replacement producer's first commit`);
+      }
+    }
+    progress(d, op);
+    if (finish.finishing && ++extra > SLOT_COUNT) {
+      p.end();
+      emit(`ended ${p.nextSlotId}`);
+      p.close();
+      block.close();
+      return;
+    }
+    await pace(d.paceMs);
+  }
+}
+
+/** Reads and verifies slots until the end of the stream. sequential: checks order and gaps against the ledger word. */
+export async function consumer(args: string[]): Promise<void> {
+  const d = parseDirective(args);
+  const kill = selfKiller(d);
+  const block = attach(d);
+  const sequential = block.layout.policy === 'sequential';
+  const words = flexWords(block);
+  const c = block.consumer();
+  emit('up');
+  let last = sequential ? Atomics.load(words, L_LAST) : -1;
+  let first = true;
+  for (let op = 1; ; op++) {
+    let slot: ReadSlot;
+    try {
+      slot = await c.acquireConsumeSlotAsync({ timeoutMs: WAIT_BOUND_MS });
+    } catch (error) {
+      const code = errorCode(error);
+      if (code === 'ERR_DATABLOCK_END_OF_STREAM') {
+        emit(`eos ${c.lastConsumedSlotId}`);
+        c.close();
+        block.close();
+        return;
+      }
+      if (code === 'ERR_DATABLOCK_CHECKSUM_MISMATCH') {
+        emit(`rejected ${(error as Error).message}`);
+        continue;
+      }
+      if (code === 'ERR_DATABLOCK_TIMEOUT') stuck(`consumer acquire (generation ${d.gen})`);
+      throw error;
+    }
+    kill('holding-read', op);
+    const id = slot.slotId;
+    const bad = checkPayload(slot.data, id);
+    if (bad !== null) emit(`corrupt slot ${id}: ${bad}`);
+    if (sequential) {
+      if (id > last + 1) emit(`lost ${id - last - 1} slots ${last + 1}..${id - 1}`);
+      // A replacement may get the slot its predecessor held again (at-least-once): id === last.
+      else if (id < last || (id === last && !first)) emit(`order slot ${id} after ${last}`);
+      Atomics.store(words, L_LAST, id);
+    } else if (id <= last) emit(`order slot ${id} after ${last}`);
+    last = id;
+    first = false;
+    kill('after-verify', op);
+    slot.release();
+    progress(d, op);
+    await pace(d.paceMs);
+  }
+}
+
+/** Updates the two-field record under the block's mutex until "finish"; repairs it after an owner death. */
+export async function mutex(args: string[]): Promise<void> {
+  const d = parseDirective(args);
+  const kill = selfKiller(d);
+  const finish = finishFlag();
+  const block = attach(d);
+  const words = flexWords(block);
+  emit('up');
+  for (let op = 1; !finish.finishing; op++) {
+    let recovered: boolean;
+    try {
+      ({ recovered } = await block.mutex.lockAsync({ timeoutMs: WAIT_BOUND_MS }));
+    } catch (error) {
+      if (errorCode(error) === 'ERR_DATABLOCK_TIMEOUT') stuck(`mutex lock (generation ${d.gen})`);
+      throw error;
+    }
+    kill('after-lock', op);
+    const a = words[M_A]!;
+    const b = words[M_B]!;
+    if (recovered) {
+      emit(`recovered ${a} ${b}`);
+      words[M_B] = a; // repair: the half-done update is rolled forward
+    } else if (a !== b) emit(`inconsistent ${a} ${b}`);
+    words[M_A] = words[M_B]! + 1; // not atomic as a pair: the mutex is what protects it
+    kill('half-update', op);
+    words[M_B] = words[M_A]!;
+    kill('before-unlock', op);
+    block.mutex.unlock();
+    progress(d, op);
+    await pace(d.paceMs);
+  }
+  block.close();
+}

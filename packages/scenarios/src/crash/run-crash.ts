@@ -1,0 +1,68 @@
+import { performance } from 'node:perf_hooks';
+import { CrashResources } from './cleanup.js';
+import { failures, newCounters, type CrashCounters } from './counters.js';
+import { planCampaign, type PlannedRound } from './plan.js';
+import { Round } from './round.js';
+
+export interface CrashOptions {
+  seed: number;
+  kills: number;
+  /** Kills per round (per segment). */
+  perRound: number;
+  /** Rounds run at the same time. */
+  parallel: number;
+  /** Pause between a survivor's operations, ms. */
+  paceMs: number;
+  log?: (line: string) => void;
+}
+
+export interface CrashReport {
+  seed: number;
+  plannedKills: number;
+  perRound: number;
+  parallel: number;
+  paceMs: number;
+  wallMs: number;
+  failures: number;
+  counters: CrashCounters;
+  plan: PlannedRound[];
+}
+
+/** Runs the whole campaign; resources are released on every path (also SIGINT/SIGTERM). */
+export async function runCrash(options: CrashOptions): Promise<CrashReport> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const plan = planCampaign(options);
+  const counters = newCounters();
+  const resources = new CrashResources();
+  resources.install(log);
+  const started = performance.now();
+  let nextRound = 0;
+  let lastLog = 0;
+  const runLoop = async () => {
+    while (nextRound < plan.length) {
+      const round = new Round(plan[nextRound++]!, { paceMs: options.paceMs, counters, resources });
+      await round.run();
+      if (counters.kills - lastLog >= 100 || nextRound === plan.length) {
+        lastLog = counters.kills;
+        log(`crash: ${counters.kills}/${options.kills} kills, ${failures(counters)} failures (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, options.parallel) }, runLoop));
+  } finally {
+    resources.releaseAll();
+    resources.uninstall();
+  }
+  return {
+    seed: options.seed,
+    plannedKills: options.kills,
+    perRound: options.perRound,
+    parallel: options.parallel,
+    paceMs: options.paceMs,
+    wallMs: performance.now() - started,
+    failures: failures(counters),
+    counters,
+    plan,
+  };
+}
