@@ -88,6 +88,25 @@ describe('slots across processes', () => {
     expect(b.cleanupDeadConsumers().removed).toMatchObject([{ pid: child.proc.pid, role: 'consumer' }]);
   });
 
+  it('releaseZombieReaders clears exactly the marks of a dead reader and refuses a live one', async () => {
+    const b = make({ slotCount: 2, slotSize: 64, policy: 'latest-only' });
+    const producer = b.producer();
+    const live = b.consumer();
+    const child = spawnFixture('slots.mjs', [b.name, 'hold']);
+    await child.line('consumer ready');
+    producer.acquireWriteSlot({ timeoutMs: 1000 }).commit(8);
+    await child.line(/^holding 0 0/);
+    const mine = live.acquireConsumeSlot({ timeoutMs: 0 });
+    expect(b.diagnose().slots[0]!.readers.length).toBe(2);
+    expectCode(() => b.releaseZombieReaders({ participants: [live.participantIndex] }), 'ERR_DATABLOCK_OWNER_ALIVE');
+    expect(b.releaseZombieReaders().released).toEqual([]);
+    child.proc.kill('SIGKILL');
+    await child.exited;
+    expect(b.releaseZombieReaders().released).toMatchObject([{ pid: child.proc.pid, alive: false, readerMarks: 1 }]);
+    expect(b.diagnose().slots[0]!.readers).toMatchObject([{ participant: live.participantIndex }]);
+    mine.release();
+  });
+
   it('a sequential-sync reader that died no longer holds the producer back', async () => {
     const b = make({ slotCount: 2, slotSize: 64, policy: 'sequential-sync' });
     const producer = b.producer();
