@@ -1,9 +1,20 @@
 import type { Scenario } from '../scenario.js';
 import { mutexScenarios } from './mutex.js';
 import { signalScenarios } from './signals.js';
+import { slotDrainingScenarios } from './slots-draining.js';
+import { slotExchangeScenarios } from './slots-exchange.js';
+import { slotPolicyScenarios } from './slots-policies.js';
+import { slotRecoveryScenarios } from './slots-recovery.js';
 
 /** Every scenario, in the order `plh-scenarios run` runs them. */
-export const scenarios: readonly Scenario[] = [...signalScenarios, ...mutexScenarios];
+export const scenarios: readonly Scenario[] = [
+  ...signalScenarios,
+  ...mutexScenarios,
+  ...slotExchangeScenarios,
+  ...slotPolicyScenarios,
+  ...slotDrainingScenarios,
+  ...slotRecoveryScenarios,
+];
 
 export function findScenarios(patterns: readonly string[]): Scenario[] {
   if (patterns.length === 0) return [...scenarios];
