@@ -36,6 +36,18 @@ export interface CompareReport {
   pairs: ComparePair[];
 }
 
+/** Why runs failed, counted: a DataBlockError code from the worker's stderr when there is one. */
+function countReasons(results: ScenarioResult[]): string[] {
+  const counts = new Map<string, number>();
+  for (const r of results) {
+    if (!r.error) continue;
+    const reason = /ERR_DATABLOCK_[A-Z_]+/.exec(r.error)?.[0]
+      ?? (/out of order/.test(r.error) ? 'acquired out of order' : r.error.split('\n')[0]!.replace(/pid \d+/g, 'pid N'));
+    counts.set(reason, (counts.get(reason) ?? 0) + 1);
+  }
+  return [...counts].map(([reason, n]) => `${n} x ${reason}`);
+}
+
 function figures(scenario: Scenario, results: ScenarioResult[]): SideFigures {
   const times = results.map((r) => r.durationMs).sort((a, b) => a - b);
   const failures = results.filter((r) => !r.ok).length;
@@ -46,7 +58,7 @@ function figures(scenario: Scenario, results: ScenarioResult[]): SideFigures {
     failureRate: results.length === 0 ? 0 : failures / results.length,
     p50Ms: percentile(times, 0.5),
     p99Ms: percentile(times, 0.99),
-    errors: [...new Set(results.flatMap((r) => (r.error ? [r.error.split('\n')[0]!] : [])))],
+    errors: countReasons(results),
   };
 }
 
