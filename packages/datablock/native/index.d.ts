@@ -103,5 +103,9 @@ export const errno: Readonly<{
 }>;
 /** sizeof(pthread_mutex_t) (40 on x86_64 glibc). */
 export const pthreadMutexSize: number;
+/** CRC-32C (Castagnoli) of the bytes of a Uint8Array (SSE4.2 instruction when available). */
+export function crc32c(data: Uint8Array): number;
+/** True when crc32c uses the CPU's crc32 instruction. */
+export const crc32cHardware: boolean;
 /** Bumped when the binding's API changes incompatibly. */
 export const abiVersion: number;

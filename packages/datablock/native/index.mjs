@@ -15,5 +15,7 @@ export const {
   errno,
   pthreadMutexSize,
   abiVersion,
+  crc32c,
+  crc32cHardware,
 } = binding;
 export default binding;

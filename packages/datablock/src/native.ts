@@ -37,6 +37,9 @@ export interface NativeBinding {
     EINTR: number;
   };
   pthreadMutexSize: number;
+  /** CRC-32C of a byte view (SSE4.2 when available); absent in builds before it existed. */
+  crc32c?: (data: Uint8Array) => number;
+  crc32cHardware?: boolean;
 }
 
 export const native = binding as unknown as NativeBinding;

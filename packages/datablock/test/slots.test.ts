@@ -1,6 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { DataBlock, crc32, crc32c, inspectSegment, type Consumer, type Producer } from '../src/index.js';
 import { getInternals } from '../src/internal.js';
+import { crc32cPortable } from '../src/slots/checksum.js';
 import { expectCode, namer } from './helpers.js';
 
 const names = namer('slots');
@@ -50,6 +51,16 @@ describe('checksums', () => {
     expect(crc32c(unaligned)).toBe(bitwise(unaligned, 0x82f63b78));
     expect(crc32c(new Uint8Array(unaligned))).toBe(bitwise(unaligned, 0x82f63b78));
     expect(crc32(big)).toBe(bitwise(big, 0xedb88320));
+  });
+
+  it('native (SSE4.2) CRC-32C agrees with the TypeScript one at every length and alignment', () => {
+    const bytes = new Uint8Array(1200).map((_, i) => (i * 131 + 17) & 0xff);
+    for (let offset = 0; offset < 9; offset++) {
+      for (let length = 0; length <= 1100; length += length < 80 ? 1 : 37) {
+        const view = bytes.subarray(offset, offset + length);
+        expect(crc32c(view)).toBe(crc32cPortable(view));
+      }
+    }
   });
 });
 

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const dir = fileURLToPath(new URL('..', import.meta.url));
-const keys = 'Mapping,abiVersion,errno,exit,fdClose,fdOwner,fdSize,pthreadMutexSize,shmCreate,shmOpen,shmUnlink';
+const keys = 'Mapping,abiVersion,crc32c,crc32cHardware,errno,exit,fdClose,fdOwner,fdSize,pthreadMutexSize,shmCreate,shmOpen,shmUnlink';
 
 describe('loading', () => {
   it('works with require (CJS)', () => {
@@ -26,5 +26,16 @@ describe('loading', () => {
       expect(e.stdout).toBe('');
     }
     expect(status).toBe(7);
+  });
+});
+
+describe('crc32c', () => {
+  it('gives the standard check value and rejects non-Uint8Array input', async () => {
+    const { createRequire } = await import('node:module');
+    const binding = createRequire(import.meta.url)('../index.cjs');
+    expect(binding.crc32c(new TextEncoder().encode('123456789')) >>> 0).toBe(0xe3069283);
+    expect(binding.crc32c(new Uint8Array(0))).toBe(0);
+    expect(() => binding.crc32c('123456789')).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }));
+    expect(typeof binding.crc32cHardware).toBe('boolean');
   });
 });
