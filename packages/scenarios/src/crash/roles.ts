@@ -5,7 +5,7 @@ import { DataBlock, type ReadSlot } from '@plh/datablock';
 import {
   FLEX_ZONE_SIZE, L_LAST, M_A, M_B, SLOT_COUNT, SLOT_SIZE, WAIT_BOUND_MS, checkPayload, payloadLength, writeBody, writeHeader,
 } from './protocol.js';
-import { emit, errorCode, finishFlag, pace, parseDirective, selfKiller, stuck, type Directive } from './worker-io.js';
+import { emit, errorCode, driverCommands, pace, parseDirective, selfKiller, stuck, type Directive } from './worker-io.js';
 
 function attach(d: Directive): DataBlock {
   const block = DataBlock.attach(d.block, { timeoutMs: WAIT_BOUND_MS, expect: { slotCount: SLOT_COUNT, slotSize: SLOT_SIZE, flexZoneSize: FLEX_ZONE_SIZE, checksum: 'crc32c' } });
@@ -27,7 +27,8 @@ function progress(d: Directive, op: number): void {
 export async function producer(args: string[]): Promise<void> {
   const d = parseDirective(args);
   const kill = selfKiller(d);
-  const finish = finishFlag();
+  const finish = driverCommands(d);
+  await finish.go;
   const block = attach(d);
   const p = block.producer();
   emit('up');
@@ -73,6 +74,7 @@ export async function producer(args: string[]): Promise<void> {
 export async function consumer(args: string[]): Promise<void> {
   const d = parseDirective(args);
   const kill = selfKiller(d);
+  await driverCommands(d).go;
   const block = attach(d);
   const sequential = block.layout.policy === 'sequential';
   const words = flexWords(block);
@@ -122,7 +124,8 @@ export async function consumer(args: string[]): Promise<void> {
 export async function mutex(args: string[]): Promise<void> {
   const d = parseDirective(args);
   const kill = selfKiller(d);
-  const finish = finishFlag();
+  const finish = driverCommands(d);
+  await finish.go;
   const block = attach(d);
   const words = flexWords(block);
   emit('up');

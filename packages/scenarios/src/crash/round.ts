@@ -65,6 +65,7 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T | 'bound'> {
 
 export class Round {
   readonly name: string;
+  readonly index: number;
   readonly #plan: PlannedRound;
   readonly #opts: RoundOptions;
   readonly #c: CrashCounters;
@@ -78,6 +79,7 @@ export class Round {
     this.#opts = options;
     this.#c = options.counters;
     this.name = `crash-${process.pid}-${plan.index}`;
+    this.index = plan.index;
   }
 
   #where(lane: Lane): string {
@@ -146,14 +148,15 @@ export class Round {
     problem(c, `${this.#where(lane)}: ${line}`);
   }
 
-  #spawn(lane: Lane, kill: PlannedKill | undefined): Generation {
+  /** Starts a generation; a standby one boots now and attaches at "go" (its start-up overlaps its predecessor's work). */
+  #spawn(lane: Lane, kill: PlannedKill | undefined, gen: number, standby: boolean): Generation {
     const block = this.name;
     const point = kill?.point ?? 'none';
     // A process armed for an external kill runs unpaced, so the kill can land anywhere in its work.
     const paceMs = point === 'external' ? 0 : this.#opts.paceMs;
     const child = spawn(
       process.execPath,
-      [crashWorkerEntry, `crash.${lane.role}`, block, String(lane.gen), point, String(kill?.at ?? 0), String(paceMs)],
+      [crashWorkerEntry, `crash.${lane.role}`, block, String(gen), point, String(kill?.at ?? 0), String(paceMs), standby ? 'standby' : 'now'],
       // fd 3: the lifeline; the worker exits when it reads EOF there (the campaign died).
       { stdio: ['pipe', 'pipe', 'pipe', 'pipe'], env: { ...process.env, PLH_PARENT_LIFELINE_FD: '3' } },
     );
@@ -198,11 +201,13 @@ export class Round {
 
   /** Runs the lane's generations, one per planned kill; returns its last generation once it made its first operation. */
   async #runLane(lane: Lane): Promise<Generation | undefined> {
+    let g = this.#spawn(lane, lane.queue.shift(), lane.gen, false);
     for (;;) {
-      if (this.#aborted) return undefined;
-      const kill = lane.queue.shift();
-      const g = this.#spawn(lane, kill);
+      const kill = g.kill;
+      // The replacement boots while this generation works; it attaches only after this one died.
+      const standby = kill === undefined ? undefined : this.#spawn(lane, lane.queue.shift(), lane.gen + 1, true);
       const first = await within(g.ok, RECOVERY_BOUND_MS);
+      if (this.#aborted) return undefined;
       if (first === 'bound') {
         this.#fail('failedRecoveries', `${this.#where(lane)}: no first operation within ${RECOVERY_BOUND_MS} ms of its start`);
         this.#abort('a recovery failed');
@@ -218,6 +223,7 @@ export class Round {
         return undefined;
       }
       const exit = await within(g.exited, KILL_BOUND_MS);
+      if (this.#aborted) return undefined;
       if (exit === 'bound') {
         this.#fail('stuck', `${this.#where(lane)}: armed for ${kill.point} at ${kill.at}, still running after ${KILL_BOUND_MS} ms`);
         this.#abort('a planned kill did not happen');
@@ -236,6 +242,8 @@ export class Round {
         return undefined;
       }
       lane.gen++;
+      g = standby!;
+      g.child.stdin!.write('go\n');
     }
   }
 

@@ -41,7 +41,9 @@ export async function runCrash(options: CrashOptions): Promise<CrashReport> {
   const runLoop = async () => {
     while (nextRound < plan.length) {
       const round = new Round(plan[nextRound++]!, { paceMs: options.paceMs, counters, resources });
-      await round.run();
+      const pending = round.run();
+      if (round.index === 0) log(`crash: seed ${options.seed}, ${options.kills} kills in ${plan.length} rounds; first round running (segment ${round.name})`);
+      await pending;
       if (counters.kills - lastLog >= 100 || nextRound === plan.length) {
         lastLog = counters.kills;
         log(`crash: ${counters.kills}/${options.kills} kills, ${failures(counters)} failures (${((performance.now() - started) / 1000).toFixed(1)} s)`);

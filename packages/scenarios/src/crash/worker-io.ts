@@ -14,13 +14,15 @@ export interface Directive {
   point: string;
   at: number;
   paceMs: number;
+  /** Spawned ahead of time: wait for "go" before attaching. */
+  standby: boolean;
 }
 
-export function parseDirective([block, gen, point, at, pace]: string[]): Directive {
+export function parseDirective([block, gen, point, at, pace, standby]: string[]): Directive {
   if (!block || gen === undefined || !point || at === undefined || pace === undefined) {
-    throw new Error('usage: crash.<role> <block> <generation> <point|none|external> <at> <paceMs>');
+    throw new Error('usage: crash.<role> <block> <generation> <point|none|external> <at> <paceMs> [standby]');
   }
-  return { block, gen: Number(gen), point, at: Number(at), paceMs: Number(pace) };
+  return { block, gen: Number(gen), point, at: Number(at), paceMs: Number(pace), standby: standby === 'standby' };
 }
 
 /** Returns `kill(point, op)`: SIGKILLs this process when (point, op) is the directive's. */
@@ -34,17 +36,41 @@ export function selfKiller(d: Directive): (point: string, op: number) => void {
   };
 }
 
-/** Becomes true once the driver writes "finish" on stdin. */
-export function finishFlag(): { readonly finishing: boolean } {
-  const flag = { finishing: false };
+/**
+ * Commands from the driver on stdin: "go" (a standby generation starts: it was spawned ahead of
+ * time, so its start-up cost overlaps its predecessor's work) and "finish" (end cleanly).
+ */
+export interface Commands {
+  readonly finishing: boolean;
+  /** Resolves at "go" (at once unless the directive says standby). */
+  readonly go: Promise<void>;
+}
+
+let commands: Commands | undefined;
+
+export function driverCommands(d: Directive): Commands {
+  if (commands) return commands;
+  let goResolve: () => void = () => {};
+  const state = { finishing: false, go: new Promise<void>((resolve) => (goResolve = resolve)) };
   let text = '';
   process.stdin.on('data', (chunk: Buffer) => {
     text += chunk.toString();
-    if (text.includes('finish')) flag.finishing = true;
+    if (text.includes('go\n')) {
+      goResolve();
+      // From now on stdin must not keep the process alive on its own.
+      (process.stdin as { unref?: () => void }).unref?.();
+    }
+    if (text.includes('finish')) state.finishing = true;
   });
   process.stdin.on('error', () => {});
-  process.stdin.unref?.();
-  return flag;
+  // The driver died: the lifeline (runWorker) also ends us; a closed stdin too.
+  process.stdin.on('end', () => process.exit(129));
+  if (!d.standby) {
+    goResolve();
+    (process.stdin as { unref?: () => void }).unref?.();
+  }
+  commands = state;
+  return state;
 }
 
 /**
