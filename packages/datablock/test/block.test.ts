@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { DataBlock, DataBlockError, DataBlockMutex } from '../src/index.js';
 import { getInternals } from '../src/internal.js';
@@ -181,6 +181,22 @@ describe('DataBlock bad input (typed errors, never a crash or hang)', () => {
     poke(name, 168, u64(4n * 128n));
     poke(name, 56, u64(1n << 52n)); // slotSize: product above 2^53
     expectCode(() => DataBlock.attach(name), 'ERR_DATABLOCK_LAYOUT_INVALID');
+  });
+
+  it('a corrupt mutex record is ERR_DATABLOCK_LAYOUT_INVALID at attach, never an untyped EINVAL (fuzz case 164)', () => {
+    const name = names.next();
+    const block = DataBlock.create(name, opts);
+    const mutexOffset = block.layout.mutexOffset;
+    block.close();
+    poke(name, mutexOffset, Buffer.alloc(40, 0x7f)); // the whole pthread_mutex_t
+    expectCode(() => DataBlock.attach(name), 'ERR_DATABLOCK_LAYOUT_INVALID');
+    const m = names.next();
+    DataBlockMutex.create(m).close();
+    const file = `/dev/shm/plh.mutex.${m}`;
+    const bytes = readFileSync(file);
+    bytes.fill(0x7f, 256, 256 + 40);
+    writeFileSync(file, bytes);
+    expectCode(() => DataBlockMutex.attach(m), 'ERR_DATABLOCK_LAYOUT_INVALID');
   });
 
   it('expect mismatch is ERR_DATABLOCK_LAYOUT_MISMATCH', () => {

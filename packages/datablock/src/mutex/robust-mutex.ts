@@ -38,6 +38,10 @@ const RECOVERED: LockResult = Object.freeze({ recovered: true });
 export const ASYNC_SLICE_MS = 50;
 
 const GEN = MUTEX_GENERATION_OFFSET / 4;
+/** glibc x86-64: `__kind` is the fifth 32-bit word of pthread_mutex_t (offset 16). */
+const GLIBC_KIND_WORD = 4;
+const GLIBC_ROBUST_PSHARED_ERRORCHECK = 146;
+const GLIBC_X64_KIND_CHECK = process.platform === 'linux' && process.arch === 'x64' && native.pthreadMutexSize === 40;
 const WAITERS = MUTEX_WAITERS_OFFSET / 4;
 
 export interface MutexContext {
@@ -82,6 +86,37 @@ export class RobustMutex {
     this.#offset = recordOffset;
     this.#words = new Int32Array(mapping.buffer(recordOffset, MUTEX_RECORD_SIZE));
     this.#ctx = ctx;
+    this.#validateRecord();
+  }
+
+  /**
+   * A corrupt mutex record must be a typed error at attach, not an EINVAL from pthread later.
+   * On glibc x86-64 (pthread_mutex_t of 40 bytes) the `__kind` word at +16 of a mutex made by
+   * mutexInit is PTHREAD_MUTEX_ERRORCHECK (2) | ROBUST (16) | PSHARED (128) = 146 for its whole
+   * life (checked fresh, locked and unlocked). Elsewhere the check is skipped.
+   */
+  #validateRecord(): void {
+    if (!GLIBC_X64_KIND_CHECK) return;
+    const kind = Atomics.load(this.#words, GLIBC_KIND_WORD);
+    if (kind !== GLIBC_ROBUST_PSHARED_ERRORCHECK) {
+      throw new DataBlockError(
+        'ERR_DATABLOCK_LAYOUT_INVALID',
+        `${this.#label()} is corrupt: its mutex record is not a robust process-shared mutex (kind word ${kind}, expected ${GLIBC_ROBUST_PSHARED_ERRORCHECK}); the segment cannot be trusted: unlink and create it again`,
+        { name: this.#ctx.name, kind: this.#ctx.kind },
+      );
+    }
+  }
+
+  /** An errno a native mutex call threw (EINVAL on a damaged record), as a typed error. */
+  #nativeFailure(error: unknown, what: string): DataBlockError {
+    if (error instanceof DataBlockError) return error;
+    const code = (error as { code?: unknown }).code;
+    if (code === 'ERR_MAPPING_CLOSED') return closedError(this.#ctx.kind, this.#ctx.name);
+    return new DataBlockError(
+      code === 'EINVAL' ? 'ERR_DATABLOCK_LAYOUT_INVALID' : 'ERR_DATABLOCK_SYSTEM',
+      `${what} on ${this.#label()} failed (${String(code ?? error)}): the mutex record looks damaged; unlink and create the segment again`,
+      { name: this.#ctx.name, kind: this.#ctx.kind, cause: error },
+    );
   }
 
   #check(): void {
@@ -145,7 +180,12 @@ export class RobustMutex {
     this.#check();
     const timeoutMs = normalizeTimeout(options?.timeoutMs, Infinity);
     if (this.#held) throw this.#deadlock();
-    const rc = timeoutMs === 0 ? this.#mapping.mutexTryLock(this.#offset) : this.#mapping.mutexLock(this.#offset, timeoutMs === Infinity ? -1 : timeoutMs);
+    let rc: number;
+    try {
+      rc = timeoutMs === 0 ? this.#mapping.mutexTryLock(this.#offset) : this.#mapping.mutexLock(this.#offset, timeoutMs === Infinity ? -1 : timeoutMs);
+    } catch (error) {
+      throw this.#nativeFailure(error, 'lock');
+    }
     const result = this.#settle(rc);
     if (result === null) throw this.#timeout(timeoutMs);
     return result;
@@ -155,7 +195,12 @@ export class RobustMutex {
   tryLock(): LockResult | null {
     this.#check();
     if (this.#held) return null;
-    const rc = this.#mapping.mutexTryLock(this.#offset);
+    let rc: number;
+    try {
+      rc = this.#mapping.mutexTryLock(this.#offset);
+    } catch (error) {
+      throw this.#nativeFailure(error, 'tryLock');
+    }
     if (rc === native.errno.EDEADLK) return null;
     return this.#settle(rc);
   }
@@ -226,7 +271,12 @@ export class RobustMutex {
   /** Releases the lock. Throws ERR_DATABLOCK_NOT_OWNER when this thread does not hold it. */
   unlock(): void {
     this.#check();
-    const rc = this.#mapping.mutexUnlock(this.#offset);
+    let rc: number;
+    try {
+      rc = this.#mapping.mutexUnlock(this.#offset);
+    } catch (error) {
+      throw this.#nativeFailure(error, 'unlock');
+    }
     if (rc === native.errno.EPERM) {
       throw new DataBlockError(
         'ERR_DATABLOCK_NOT_OWNER',
