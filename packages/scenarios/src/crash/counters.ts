@@ -26,6 +26,8 @@ export interface CrashCounters {
   checksumRejected: number;
   /** Mutex locks that reported recovered: true (and repaired the record). */
   mutexRecoveries: number;
+  /** Actions of the explicit recovery calls (forceReclaimSlot, releaseZombieReaders, cleanupDeadConsumers) that odd generations make before they start. */
+  explicitRecoveries: number;
   /** Slots committed (sequential rounds, from end-of-stream). */
   committed: number;
   rounds: number;
@@ -39,7 +41,7 @@ export const FAILURE_KEYS = ['corruptAccepted', 'lost', 'outOfOrder', 'failedRec
 export function newCounters(): CrashCounters {
   return {
     kills: 0, killsByRole: {}, killsByPoint: {}, corruptAccepted: 0, lost: 0, outOfOrder: 0, failedRecoveries: 0, stuck: 0,
-    mutexInconsistent: 0, workerErrors: 0, checksumRejected: 0, mutexRecoveries: 0, committed: 0, rounds: 0, processes: 0, problems: [],
+    mutexInconsistent: 0, workerErrors: 0, checksumRejected: 0, mutexRecoveries: 0, explicitRecoveries: 0, committed: 0, rounds: 0, processes: 0, problems: [],
   };
 }
 
@@ -49,6 +51,14 @@ export function failures(c: CrashCounters): number {
 
 const MAX_PROBLEMS = 30;
 
+let onProblem: ((line: string) => void) | undefined;
+
+/** Also print each problem as it happens (the table comes at the end). */
+export function reportProblemsTo(log: ((line: string) => void) | undefined): void {
+  onProblem = log;
+}
+
 export function problem(c: CrashCounters, line: string): void {
+  onProblem?.(`crash: ${line}`);
   if (c.problems.length < MAX_PROBLEMS) c.problems.push(line);
 }

@@ -23,6 +23,7 @@ export function formatCrash(r: CrashReport): string {
     ['worker errors', c.workerErrors, 'must be 0'],
     ['checksum rejections', c.checksumRejected, ''],
     ['mutex recoveries (recovered: true)', c.mutexRecoveries, ''],
+    ['explicit recovery actions', c.explicitRecoveries, 'forceReclaimSlot / releaseZombieReaders / cleanupDeadConsumers'],
     ['slots committed (sequential)', c.committed, ''],
     ['rounds (segments) / processes', c.rounds, `${c.processes} processes`],
   ];

@@ -28,6 +28,8 @@ export interface PlannedKill {
 export interface PlannedRound {
   index: number;
   policy: CrashPolicy;
+  /** Participant table size: 8 makes every replacement reuse a dead process's entry; 64 rarely. */
+  participants: 8 | 64;
   kills: PlannedKill[];
 }
 
@@ -60,6 +62,7 @@ export function planCampaign(options: { seed: number; kills: number; perRound: n
   let index = 0;
   for (let r = 0; index < options.kills; r++) {
     const policy: CrashPolicy = random() < 0.5 ? 'sequential' : 'latest-only';
+    const participants = random() < 0.5 ? 8 : 64;
     const kills: PlannedKill[] = [];
     const count = Math.min(options.perRound, options.kills - index);
     for (let k = 0; k < count; k++) {
@@ -71,7 +74,7 @@ export function planCampaign(options: { seed: number; kills: number; perRound: n
       const at = 1 + Math.floor(random() * MAX_AT);
       kills.push({ index: index++, role, worker, point, at });
     }
-    rounds.push({ index: r, policy, kills });
+    rounds.push({ index: r, policy, participants, kills });
   }
   return rounds;
 }

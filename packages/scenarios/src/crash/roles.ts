@@ -30,6 +30,14 @@ export async function producer(args: string[]): Promise<void> {
   const finish = driverCommands(d);
   await finish.go;
   const block = attach(d);
+  if (d.gen % 2 === 1) {
+    // Odd replacements recover explicitly first (even ones rely on the automatic reclaim).
+    let n = 0;
+    for (const s of block.diagnose().slots) {
+      if (s.state === 'WRITING' || s.state === 'DRAINING') n += block.forceReclaimSlot(s.index).action === 'none' ? 0 : 1;
+    }
+    emit(`explicit ${n} forceReclaimSlot`);
+  }
   const p = block.producer();
   emit('up');
   let extra = 0;
@@ -78,6 +86,12 @@ export async function consumer(args: string[]): Promise<void> {
   const block = attach(d);
   const sequential = block.layout.policy === 'sequential';
   const words = flexWords(block);
+  if (d.gen % 2 === 1) {
+    // Odd replacements recover explicitly first (even ones rely on the producer's reaping).
+    const released = block.releaseZombieReaders().released.length;
+    const removed = block.cleanupDeadConsumers().removed.length;
+    emit(`explicit ${released + removed} releaseZombieReaders/cleanupDeadConsumers`);
+  }
   const c = block.consumer();
   emit('up');
   let last = sequential ? Atomics.load(words, L_LAST) : -1;

@@ -134,6 +134,9 @@ export class Round {
       case 'recovered':
         c.mutexRecoveries++;
         return;
+      case 'explicit':
+        c.explicitRecoveries += Number(rest.split(' ', 1)[0]);
+        return;
       case 'inconsistent':
         c.mutexInconsistent++;
         break;
@@ -253,6 +256,7 @@ export class Round {
     const resources = this.#opts.resources;
     const block = DataBlock.create(this.name, {
       slotCount: SLOT_COUNT, slotSize: SLOT_SIZE, policy: plan.policy, checksum: 'crc32c', checksumPolicy: 'enforced', flexZoneSize: FLEX_ZONE_SIZE,
+      maxParticipants: plan.participants,
     });
     this.#block = block;
     resources.segments.add(this.name);

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { CrashResources } from './cleanup.js';
-import { failures, newCounters, type CrashCounters } from './counters.js';
+import { failures, newCounters, reportProblemsTo, type CrashCounters } from './counters.js';
 import { planCampaign, type PlannedRound } from './plan.js';
 import { Round } from './round.js';
 
@@ -35,6 +35,7 @@ export async function runCrash(options: CrashOptions): Promise<CrashReport> {
   const counters = newCounters();
   const resources = new CrashResources();
   resources.install(log);
+  reportProblemsTo(log);
   const started = performance.now();
   let nextRound = 0;
   let lastLog = 0;
@@ -55,6 +56,7 @@ export async function runCrash(options: CrashOptions): Promise<CrashReport> {
   } finally {
     resources.releaseAll();
     resources.uninstall();
+    reportProblemsTo(undefined);
   }
   return {
     seed: options.seed,
