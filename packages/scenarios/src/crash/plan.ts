@@ -28,8 +28,8 @@ export interface PlannedKill {
 export interface PlannedRound {
   index: number;
   policy: CrashPolicy;
-  /** Participant table size: 8 makes every replacement reuse a dead process's entry; 64 rarely. */
-  participants: 8 | 64;
+  /** Participant table size: 12 leaves 3 to 5 free entries (each process holds one, plus one per producer or consumer), so replacements soon reuse dead processes' entries; 64 rarely. */
+  participants: 12 | 64;
   kills: PlannedKill[];
 }
 
@@ -62,7 +62,7 @@ export function planCampaign(options: { seed: number; kills: number; perRound: n
   let index = 0;
   for (let r = 0; index < options.kills; r++) {
     const policy: CrashPolicy = random() < 0.5 ? 'sequential' : 'latest-only';
-    const participants = random() < 0.5 ? 8 : 64;
+    const participants = random() < 0.5 ? 12 : 64;
     const kills: PlannedKill[] = [];
     const count = Math.min(options.perRound, options.kills - index);
     for (let k = 0; k < count; k++) {

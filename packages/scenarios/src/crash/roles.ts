@@ -7,6 +7,15 @@ import {
 } from './protocol.js';
 import { emit, errorCode, driverCommands, pace, parseDirective, selfKiller, stuck, type Directive } from './worker-io.js';
 
+/** A short picture of the block for a stuck report: slots, producer, consumers, participants. */
+function picture(block: DataBlock): string {
+  const g = block.diagnose();
+  const who = (o: { participant: number; pid: number; alive: boolean } | null) => (o ? `p${o.participant}/${o.pid}${o.alive ? '' : '(dead)'}` : '-');
+  const slots = g.slots.map((s) => `${s.index}:${s.state}#${s.slotId}${s.pending ? ' pending' : ''} w=${who(s.writer)} r=[${s.readers.map(who).join(',')}]`).join('; ');
+  const parts = g.participants.map((p) => `p${p.index}:${p.role}/${p.pid}${p.alive ? '' : '(dead)'}`).join(' ');
+  return `next ${g.nextSlotId} producer ${who(g.producer)} | ${slots} | ${parts}`;
+}
+
 function attach(d: Directive): DataBlock {
   const block = DataBlock.attach(d.block, { timeoutMs: WAIT_BOUND_MS, expect: { slotCount: SLOT_COUNT, slotSize: SLOT_SIZE, flexZoneSize: FLEX_ZONE_SIZE, checksum: 'crc32c' } });
   return block;
@@ -46,7 +55,7 @@ export async function producer(args: string[]): Promise<void> {
     try {
       slot = await p.acquireWriteSlotAsync({ timeoutMs: WAIT_BOUND_MS });
     } catch (error) {
-      if (errorCode(error) === 'ERR_DATABLOCK_TIMEOUT') stuck(`producer acquire (generation ${d.gen})`);
+      if (errorCode(error) === 'ERR_DATABLOCK_TIMEOUT') stuck(`producer acquire (generation ${d.gen}): ${picture(block)}`);
       throw error;
     }
     kill('after-acquire', op);
@@ -112,7 +121,7 @@ export async function consumer(args: string[]): Promise<void> {
         emit(`rejected ${(error as Error).message}`);
         continue;
       }
-      if (code === 'ERR_DATABLOCK_TIMEOUT') stuck(`consumer acquire (generation ${d.gen})`);
+      if (code === 'ERR_DATABLOCK_TIMEOUT') stuck(`consumer acquire (generation ${d.gen}): ${picture(block)}`);
       throw error;
     }
     kill('holding-read', op);

@@ -13,6 +13,9 @@ import { FLEX_ZONE_SIZE, L_LAST, M_A, M_B, SLOT_COUNT, SLOT_SIZE, STUCK_EXIT_COD
 /** The worker entry built next to the CLI (dist/crash/worker.js). */
 export const crashWorkerEntry = fileURLToPath(new URL('./crash/worker.js', import.meta.url));
 
+/** PLH_CRASH_TRACE=1 prints every worker event on stderr (debugging a failure). */
+const TRACE = process.env.PLH_CRASH_TRACE === '1';
+
 /** A generation must make its first operation within this bound of its spawn (else: failed recovery). */
 export const RECOVERY_BOUND_MS = 30_000;
 /** A generation armed with a kill must die within this bound (else: stuck). */
@@ -23,6 +26,8 @@ export const FINISH_BOUND_MS = 60_000;
 export interface RoundOptions {
   /** Pause between operations of a survivor, ms (see worker-io.ts pace()). */
   paceMs: number;
+  /** Overrides the plan's participant table size (e.g. 64 to avoid entry reuse). */
+  participants?: number;
   counters: CrashCounters;
   resources: CrashResources;
   /** Called for every kill that happened. */
@@ -103,6 +108,7 @@ export class Round {
 
   #onLine(lane: Lane, g: Generation, line: string, okResolve: (v: boolean) => void): void {
     const c = this.#c;
+    if (TRACE) process.stderr.write(`trace ${this.#where(lane)} pid ${g.child.pid}: ${line}\n`);
     const [tag, rest] = [line.split(' ', 1)[0], line.slice(line.indexOf(' ') + 1)];
     switch (tag) {
       case 'up':
@@ -256,7 +262,7 @@ export class Round {
     const resources = this.#opts.resources;
     const block = DataBlock.create(this.name, {
       slotCount: SLOT_COUNT, slotSize: SLOT_SIZE, policy: plan.policy, checksum: 'crc32c', checksumPolicy: 'enforced', flexZoneSize: FLEX_ZONE_SIZE,
-      maxParticipants: plan.participants,
+      maxParticipants: this.#opts.participants ?? plan.participants,
     });
     this.#block = block;
     resources.segments.add(this.name);
