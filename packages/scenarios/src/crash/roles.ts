@@ -16,6 +16,11 @@ function picture(block: DataBlock): string {
   return `next ${g.nextSlotId} producer ${who(g.producer)} | ${slots} | ${parts}`;
 }
 
+/** Odd generations call the explicit recovery API first, unless the driver set PLH_CRASH_EXPLICIT=0. */
+function explicitRecovery(d: Directive): boolean {
+  return d.gen % 2 === 1 && process.env.PLH_CRASH_EXPLICIT !== '0';
+}
+
 function attach(d: Directive): DataBlock {
   const block = DataBlock.attach(d.block, { timeoutMs: WAIT_BOUND_MS, expect: { slotCount: SLOT_COUNT, slotSize: SLOT_SIZE, flexZoneSize: FLEX_ZONE_SIZE, checksum: 'crc32c' } });
   return block;
@@ -39,7 +44,7 @@ export async function producer(args: string[]): Promise<void> {
   const finish = driverCommands(d);
   await finish.go;
   const block = attach(d);
-  if (d.gen % 2 === 1) {
+  if (explicitRecovery(d)) {
     // Odd replacements recover explicitly first (even ones rely on the automatic reclaim).
     let n = 0;
     for (const s of block.diagnose().slots) {
@@ -95,7 +100,7 @@ export async function consumer(args: string[]): Promise<void> {
   const block = attach(d);
   const sequential = block.layout.policy === 'sequential';
   const words = flexWords(block);
-  if (d.gen % 2 === 1) {
+  if (explicitRecovery(d)) {
     // Odd replacements recover explicitly first (even ones rely on the producer's reaping).
     const released = block.releaseZombieReaders().released.length;
     const removed = block.cleanupDeadConsumers().removed.length;

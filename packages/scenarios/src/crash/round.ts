@@ -28,6 +28,8 @@ export interface RoundOptions {
   paceMs: number;
   /** Overrides the plan's participant table size (e.g. 64 to avoid entry reuse). */
   participants?: number;
+  /** false: replacements rely on automatic recovery only (no forceReclaimSlot / releaseZombieReaders / cleanupDeadConsumers). */
+  explicitRecovery?: boolean;
   counters: CrashCounters;
   resources: CrashResources;
   /** Called for every kill that happened. */
@@ -167,7 +169,7 @@ export class Round {
       process.execPath,
       [crashWorkerEntry, `crash.${lane.role}`, block, String(gen), point, String(kill?.at ?? 0), String(paceMs), standby ? 'standby' : 'now'],
       // fd 3: the lifeline; the worker exits when it reads EOF there (the campaign died).
-      { stdio: ['pipe', 'pipe', 'pipe', 'pipe'], env: { ...process.env, PLH_PARENT_LIFELINE_FD: '3' } },
+      { stdio: ['pipe', 'pipe', 'pipe', 'pipe'], env: { ...process.env, PLH_PARENT_LIFELINE_FD: '3', PLH_CRASH_EXPLICIT: this.#opts.explicitRecovery === false ? '0' : '1' } },
     );
     this.#c.processes++;
     this.#opts.resources.children.add(child);

@@ -15,6 +15,8 @@ export interface CrashOptions {
   paceMs: number;
   /** Participant table size of every segment (default: the plan's, 12 or 64). */
   participants?: number;
+  /** false: no explicit recovery calls (default true: odd generations make them). */
+  explicitRecovery?: boolean;
   log?: (line: string) => void;
 }
 
@@ -43,7 +45,7 @@ export async function runCrash(options: CrashOptions): Promise<CrashReport> {
   let lastLog = 0;
   const runLoop = async () => {
     while (nextRound < plan.length) {
-      const round = new Round(plan[nextRound++]!, { paceMs: options.paceMs, participants: options.participants, counters, resources });
+      const round = new Round(plan[nextRound++]!, { paceMs: options.paceMs, participants: options.participants, explicitRecovery: options.explicitRecovery, counters, resources });
       const pending = round.run();
       if (round.index === 0) log(`crash: seed ${options.seed}, ${options.kills} kills in ${plan.length} rounds; first round running (segment ${round.name})`);
       await pending;
