@@ -2,6 +2,7 @@ import { findScenarios } from '../catalog/index.js';
 import { percentile } from '../report.js';
 import { runScenario, type ScenarioResult } from '../runner.js';
 import type { Scenario } from '../scenario.js';
+import { allowGracefulStop, throwIfStopped } from '../stress/guard.js';
 import { withLoad } from '../stress/load.js';
 import { sleepAttacherAcquiresAfterCreator, sleepCrossProcessDataExchange } from './sleep-scenarios.js';
 import { signalDataExchange } from './signal-variants.js';
@@ -74,14 +75,20 @@ export async function runCompare(options: CompareOptions): Promise<CompareReport
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   return withLoad({ hogs: options.hogs, memoryTight: options.memoryTight, log }, async (load) => {
     const results = new Map<Scenario, ScenarioResult[]>();
-    for (let iteration = 1; iteration <= options.repeat; iteration++) {
-      for (const pair of pairs) {
-        for (const scenario of [pair.baseline, pair.signal]) {
-          const result = await runScenario(scenario, { iteration });
-          if (!result.ok) log(`FAIL ${scenario.name} #${iteration}: ${result.error?.split('\n')[0] ?? ''}`);
-          results.set(scenario, [...(results.get(scenario) ?? []), result]);
+    const release = allowGracefulStop();
+    try {
+      for (let iteration = 1; iteration <= options.repeat; iteration++) {
+        for (const pair of pairs) {
+          for (const scenario of [pair.baseline, pair.signal]) {
+            const result = await runScenario(scenario, { iteration });
+            if (!result.ok) log(`FAIL ${scenario.name} #${iteration}: ${result.error?.split('\n')[0] ?? ''}`);
+            results.set(scenario, [...(results.get(scenario) ?? []), result]);
+            throwIfStopped();
+          }
         }
       }
+    } finally {
+      release();
     }
     return {
       repeat: options.repeat,

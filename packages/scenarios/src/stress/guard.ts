@@ -3,6 +3,42 @@
 // caught: the hogs then exit by themselves on EOF of their stdin pipe.)
 const killers = new Set<() => void>();
 let installed = false;
+let graceful = 0;
+let stopping: NodeJS.Signals | undefined;
+
+/** Thrown by a loop that saw a stop request between two runs (see allowGracefulStop). */
+export class StoppedError extends Error {
+  constructor(readonly signal: NodeJS.Signals) {
+    super(`stopped by ${signal}`);
+  }
+}
+
+/** The signal that asked a graceful loop to stop, if any. */
+export function stopRequested(): NodeJS.Signals | undefined {
+  return stopping;
+}
+
+/** Throws StoppedError when a stop was requested (call between two runs). */
+export function throwIfStopped(): void {
+  if (stopping) throw new StoppedError(stopping);
+}
+
+export function exitCodeFor(signal: NodeJS.Signals): number {
+  return SIGNAL_EXIT[signal] ?? 1;
+}
+
+/**
+ * While registered, the first SIGINT/SIGTERM/SIGHUP kills the helpers at once but lets the
+ * current scenario finish and clean up (its workers, segments, temp dir) before the loop stops
+ * with StoppedError; a second signal exits immediately.
+ */
+export function allowGracefulStop(): () => void {
+  install();
+  graceful++;
+  return () => {
+    graceful--;
+  };
+}
 
 const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 
@@ -22,8 +58,13 @@ function install(): void {
   process.on('exit', killAll);
   for (const [signal, code] of Object.entries(SIGNAL_EXIT)) {
     process.on(signal as NodeJS.Signals, () => {
-      process.stderr.write(`stress: ${signal}: stopping the hogs\n`);
       killAll();
+      if (graceful > 0 && stopping === undefined) {
+        stopping = signal as NodeJS.Signals;
+        process.stderr.write(`stress: ${signal}: hogs stopped; finishing the current run's cleanup (again to exit now)\n`);
+        return;
+      }
+      process.stderr.write(`stress: ${signal}: hogs stopped, exiting\n`);
       process.exit(code);
     });
   }

@@ -1,6 +1,7 @@
 import type { Scenario } from '../scenario.js';
 import { runScenarios, type ScenarioResult } from '../runner.js';
 import { summarise, type ScenarioSummary } from '../report.js';
+import { allowGracefulStop, throwIfStopped } from './guard.js';
 import { withLoad } from './load.js';
 
 export interface StressOptions {
@@ -28,7 +29,19 @@ export interface StressReport {
 export async function runStress(scenarios: readonly Scenario[], options: StressOptions): Promise<StressReport> {
   const started = performance.now();
   return withLoad({ hogs: options.hogs, memoryTight: options.memoryTight, log: options.log }, async (load) => {
-    const results = await runScenarios(scenarios, { repeat: options.repeat, onResult: options.onResult });
+    const release = allowGracefulStop();
+    let results: ScenarioResult[];
+    try {
+      results = await runScenarios(scenarios, {
+        repeat: options.repeat,
+        onResult: (r) => {
+          options.onResult?.(r);
+          throwIfStopped(); // after the run's own cleanup: nothing is left half-done
+        },
+      });
+    } finally {
+      release();
+    }
     const summaries = summarise(results);
     return {
       scenarios: scenarios.length,
