@@ -70,6 +70,21 @@ describe('slots across processes', () => {
     expect(b.diagnose().slots[index!]).toMatchObject({ state: 'COMMITTED', length: 3, writer: null });
   });
 
+  it("a new producer that reuses the dead writer's participant entry still reclaims its WRITING slot (crash campaign finding)", async () => {
+    const b = make({ slotCount: 2, slotSize: 64 });
+    const child = spawnFixture('slots.mjs', [b.name, 'write-and-hang']);
+    const [, index] = (await child.line(/^writing /)).split(' ').map(Number);
+    const deadProducer = b.diagnose().producer?.participant;
+    child.proc.kill('SIGKILL');
+    await child.exited;
+    b.cleanupDeadConsumers(); // frees the dead producer's entry, so the next producer gets it
+    const producer = b.producer();
+    expect(producer.participantIndex).toBe(deadProducer); // same entry, same writer tag
+    const w = producer.acquireWriteSlot({ timeoutMs: 2000 });
+    expect(w.index).toBe(index);
+    w.commit(1);
+  });
+
   it('a consumer SIGKILLed holding a slot: the waiting producer recovers by itself', async () => {
     const b = make({ slotCount: 1, slotSize: 64, policy: 'latest-only' });
     const producer = b.producer();

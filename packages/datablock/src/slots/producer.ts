@@ -155,9 +155,12 @@ export class Producer implements WriteSlotOwner {
     }
     if (st === WRITING) {
       // Only a previous producer that died mid-write leaves a WRITING slot here: reclaim it.
+      // Our own tag does not make it ours: this producer holds no slot here (#check), and a
+      // dead predecessor whose participant entry we were given carries the same tag.
       const writer = Atomics.load(c, b + C_WRITER);
-      if (writer !== this.#tag && (writer === 0 || !ctx.isLive(writer - 1, 'producer'))) {
+      if (writer === this.#tag || writer === 0 || !ctx.isLive(writer - 1, 'producer')) {
         Atomics.compareExchange(c, b + C_STATE, WRITING, FREE);
+        return null;
       }
     }
     return null;
