@@ -52,12 +52,10 @@ describe('crash plan', () => {
 });
 
 describe('plh-scenarios crash', () => {
-  // --participants 64 --automatic-only: a replacement producer that gets its dead predecessor's
-  // participant entry (a 12-entry table reuses it; cleanupDeadConsumers frees it) takes the dead
-  // writer's WRITING slot for its own and never reclaims it (a datablock defect, reported; the
-  // campaign counts it as stuck). Drop both options once it is fixed.
+  // Default tables (12 or 64 entries) and explicit recovery on odd generations: this is the mix
+  // that exposed the entry-reuse defect of replacement producers (fixed in @plh/datablock).
   it('runs 30 seeded kills with all-zero counters and leaves nothing behind', async () => {
-    const pending = run(process.execPath, [cli, 'crash', '--kills', '30', '--seed', '1234', '--per-round', '15', '--participants', '64', '--automatic-only', '--json'], { maxBuffer: 16 << 20 });
+    const pending = run(process.execPath, [cli, 'crash', '--kills', '30', '--seed', '1234', '--per-round', '15', '--json'], { maxBuffer: 16 << 20 });
     const pid = pending.child.pid!;
     const { stdout } = await pending;
     const report = JSON.parse(stdout) as {
