@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readFileSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -197,6 +198,25 @@ describe('DataBlock bad input (typed errors, never a crash or hang)', () => {
     bytes.fill(0x7f, 256, 256 + 40);
     writeFileSync(file, bytes);
     expectCode(() => DataBlockMutex.attach(m), 'ERR_DATABLOCK_LAYOUT_INVALID');
+  });
+
+  // Needs root to run a child as another user (nobody, 65534); skipped otherwise.
+  it.skipIf(process.getuid?.() !== 0)('another user cannot attach a 0600 segment (typed error); mode 0o666 lets them', () => {
+    const attachAsNobody = (name: string): string => {
+      const code = `const { DataBlock } = require(${JSON.stringify(new URL('../dist/index.cjs', import.meta.url).pathname)});
+        try { DataBlock.attach(${JSON.stringify(name)}, { timeoutMs: 1000 }).close(); console.log('attached'); }
+        catch (e) { console.log(e.code); }`;
+      const r = spawnSync(process.execPath, ['-e', code], { uid: 65534, gid: 65534, encoding: 'utf8' });
+      expect(r.status).toBe(0);
+      return r.stdout.trim();
+    };
+    const closed = names.next();
+    DataBlock.create(closed, opts).close();
+    expect(statSync(`/dev/shm/plh.${closed}`).mode & 0o777).toBe(0o600);
+    expect(attachAsNobody(closed)).toBe('ERR_DATABLOCK_PERMISSION_DENIED');
+    const shared = names.next();
+    DataBlock.create(shared, { ...opts, mode: 0o666 }).close();
+    expect(attachAsNobody(shared)).toBe('attached');
   });
 
   it('expect mismatch is ERR_DATABLOCK_LAYOUT_MISMATCH', () => {
