@@ -17,6 +17,27 @@ export interface SignalCheckpointOptions {
 }
 
 /**
+ * The ready fd, checked once (fstat) ahead of the signal: at import, so that the ready path
+ * itself is one write(2). A bad fd is still reported by signalTestReady(), as ERR_READY_BAD_FD.
+ */
+export function precheckReadyFd(): void {
+  const state = childState();
+  if (state.readyFdText === undefined || state.checkedReadyFd !== undefined) return;
+  try {
+    state.checkedReadyFd = { fd: checkFd(READY_FD_ENV, state.readyFdText) };
+  } catch (error) {
+    state.checkedReadyFd = { error: error as Error };
+  }
+}
+
+function checkedReadyFd(state: ReturnType<typeof childState>): number {
+  precheckReadyFd();
+  const checked = state.checkedReadyFd!;
+  if ('error' in checked) throw checked.error;
+  return checked.fd;
+}
+
+/**
  * Tells the parent this process is ready. Returns false when PLH_TEST_READY_FD is unset (no
  * parent is listening: the worker runs alone) or when the parent's end is already closed.
  * Closes the fd afterwards unless `keepOpen` is set (then checkpoints may follow).
@@ -35,7 +56,7 @@ export function signalTestReady(payload?: string, options: SignalReadyOptions = 
   if (state.signalled) {
     throw new ReadySignalError('ERR_READY_ALREADY_SIGNALLED', 'signalTestReady() was already called in this process; ready is sent once. Use signalCheckpoint(name) for later milestones.');
   }
-  const fd = checkFd(READY_FD_ENV, state.readyFdText as string);
+  const fd = checkedReadyFd(state);
   state.readyFd = fd;
   state.signalled = true;
   const sent = writeMessage(fd, encodeReady(text));
@@ -73,3 +94,6 @@ function closeReadyFd(): void {
   state.closed = true;
   if (state.readyFd !== undefined) closeQuietly(state.readyFd);
 }
+
+// Check the ready fd now, at import, so that signalTestReady() is a single write(2).
+precheckReadyFd();

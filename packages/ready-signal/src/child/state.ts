@@ -10,6 +10,8 @@ export interface ChildState {
   signalled: boolean;
   closed: boolean;
   release: ReleaseGate | undefined;
+  /** The ready fd checked at import (fstat), or the error to throw at signalTestReady(). */
+  checkedReadyFd: { fd: number } | { error: Error } | undefined;
 }
 
 const KEY = Symbol.for('@plh/ready-signal.child-state');
@@ -30,6 +32,7 @@ export function childState(): ChildState {
       signalled: false,
       closed: false,
       release: undefined,
+      checkedReadyFd: undefined,
     };
     delete process.env[READY_FD_ENV];
     delete process.env[READY_HANDLE_ENV];

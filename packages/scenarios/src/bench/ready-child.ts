@@ -5,6 +5,11 @@ import { renameSync, writeFileSync, writeSync } from 'node:fs';
 import { signalTestReady } from '@plh/ready-signal';
 
 const [method, file] = process.argv.slice(2);
+
+// Stay alive until the parent closes stdin, so no method's measurement overlaps this process's
+// exit (on 2 cores an exiting child competes with the parent it just woke).
+process.stdin.resume();
+process.stdin.on('end', () => process.exit(0));
 const stamp = () => process.hrtime.bigint().toString();
 
 switch (method) {

@@ -39,9 +39,12 @@ function bounded<T>(promise: Promise<T>, what: string): Promise<T> {
 
 /** One spawn, one signal; returns the latency in nanoseconds. */
 async function sampleOnce(method: Method, dir: string, index: number): Promise<number> {
-  const base = { env: process.env, stdio: ['ignore', 'ignore', 'inherit'] as Array<'ignore' | 'inherit' | 'pipe' | 'ipc'> };
+  // stdin is a pipe the parent ends after measuring: the child waits for it before exiting.
+  const base = { env: process.env, stdio: ['pipe', 'ignore', 'inherit'] as Array<'ignore' | 'inherit' | 'pipe' | 'ipc'> };
   let child: ChildProcess;
   let received: Promise<{ sent: bigint; at: bigint }>;
+  // Every method resolves a promise and is stamped after it: "parent resolve" is measured the
+  // same way for all of them.
   switch (method) {
     case 'plh': {
       const setup = prepareReadySignal();
@@ -50,32 +53,29 @@ async function sampleOnce(method: Method, dir: string, index: number): Promise<n
         stdio: [...base.stdio, ...setup.stdio],
       });
       const parent = attachReadySignal(child, setup);
-      received = parent.waitForReady({ timeoutMs: WAIT_MS }).then(({ payload }) => {
-        const at = process.hrtime.bigint();
-        parent.close();
-        return { sent: BigInt(payload ?? '0'), at };
-      });
+      received = parent.waitForReady({ timeoutMs: WAIT_MS }).then(({ payload }) => ({
+        sent: BigInt(payload ?? '0'),
+        at: process.hrtime.bigint(),
+      }));
+      received.finally(() => parent.close()).catch(() => undefined);
       break;
     }
     case 'raw-pipe': {
       child = spawn(process.execPath, [childEntry, method], { ...base, stdio: [...base.stdio, 'pipe'] });
       const stream = child.stdio[3]!;
-      received = new Promise((resolve) => {
-        stream.once('data', (chunk: Buffer) => {
-          const at = process.hrtime.bigint();
-          resolve({ sent: BigInt(chunk.toString()), at });
-        });
-      });
+      // What a user writes for a raw pipe: a promise of the first chunk, stamped after await.
+      received = new Promise<Buffer>((resolve) => stream.once('data', resolve)).then((chunk) => ({
+        sent: BigInt(chunk.toString()),
+        at: process.hrtime.bigint(),
+      }));
       break;
     }
     case 'ipc': {
       child = spawn(process.execPath, [childEntry, method], { ...base, stdio: [...base.stdio, 'ipc'] });
-      received = new Promise((resolve) => {
-        child.once('message', (message) => {
-          const at = process.hrtime.bigint();
-          resolve({ sent: BigInt(String(message)), at });
-        });
-      });
+      received = new Promise<unknown>((resolve) => child.once('message', resolve)).then((message) => ({
+        sent: BigInt(String(message)),
+        at: process.hrtime.bigint(),
+      }));
       break;
     }
     case 'poll-file': {
@@ -84,11 +84,10 @@ async function sampleOnce(method: Method, dir: string, index: number): Promise<n
       received = new Promise((resolve) => {
         const timer = setInterval(() => {
           if (!existsSync(file)) return;
-          const at = process.hrtime.bigint();
           clearInterval(timer);
-          resolve({ sent: BigInt(readFileSync(file, 'utf8')), at });
+          resolve(BigInt(readFileSync(file, 'utf8')));
         }, POLL_INTERVAL_MS);
-      });
+      }).then((sent) => ({ sent: sent as bigint, at: process.hrtime.bigint() }));
       break;
     }
   }
@@ -96,7 +95,8 @@ async function sampleOnce(method: Method, dir: string, index: number): Promise<n
     const { sent, at } = await bounded(received, LABELS[method]);
     return Number(at - sent);
   } finally {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    child.stdin?.end();
+    if (child.exitCode === null && child.signalCode === null && child.stdin === null) child.kill('SIGKILL');
     await exited(child);
   }
 }
