@@ -141,7 +141,8 @@ describe('futex', () => {
       await tick();
     }
     map.close();
-    for (const w of waits) await expect(w).rejects.toMatchObject({ code: 'ERR_MAPPING_CLOSED' });
+    // Both handlers attach at once: the second rejection must not go unhandled while the first is awaited.
+    await Promise.all(waits.map((w) => expect(w).rejects.toMatchObject({ code: 'ERR_MAPPING_CLOSED' })));
   });
 
   it('close() before a queued futexWaitAsync starts rejects it too', async () => {
