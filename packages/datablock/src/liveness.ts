@@ -50,6 +50,15 @@ export function selfIdentity(): ProcessIdentity {
   return self;
 }
 
+/**
+ * True iff process `pid` exists and is not a zombie (no start time to compare: use it only where
+ * a reused pid can cost a retry, never correctness).
+ */
+export function pidAlive(pid: number): boolean {
+  const stat = readStat(pid);
+  return stat !== undefined && stat.state !== 'Z' && stat.state !== 'X' && stat.state !== 'x';
+}
+
 /** True iff the process still exists, is not a zombie, and started at `startTime`. */
 export function isAlive(identity: ProcessIdentity): boolean {
   const stat = readStat(identity.pid);

@@ -1,23 +1,50 @@
 import { DataBlockError, type ObjectKind } from './errors.js';
-import { isAlive, type ProcessIdentity } from './liveness.js';
+import { isAlive, pidAlive, type ProcessIdentity } from './liveness.js';
 
 /**
  * Participants table: `capacity` entries of 64 bytes (16 x i32), accessed with Atomics on an
  * Int32Array made once over the table.
- *   word 0  state      0 free, 1 being claimed/changed, 2 active (stored last, release)
+ *   word 0  state      0 free; 2 active (stored last, after the other words);
+ *                      -pid: being claimed or freed by process `pid`. A claim left by a process
+ *                      that died is taken over (pid_max <= 2^22, so -pid fits and is never 0 or 2).
  *   word 1  role       see ROLE_CODES
  *   word 2  pid
  *   word 3  startTime low 32 bits   (field 22 of /proc/<pid>/stat)
  *   word 4  startTime high 32 bits
- *   word 5  reserved, 0
+ *   word 5  marks lock: 0, or the pid of a process clearing the protocol marks that carry this
+ *           entry's index (e.g. a dead reader's bits). Taken by compare-exchange 0 -> pid,
+ *           released pid -> 0; a lock left by a dead process is taken over. An entry is never
+ *           claimed while its marks lock is held, so a reaper that found the entry abandoned
+ *           cannot clear the marks of a newcomer that took the entry meanwhile. Never zeroed by
+ *           register or unregister.
  *   words 6..15  owned by the slot protocol (e.g. a consumer's position); zeroed on register
+ *
+ * Why the two locks interlock (all Atomics are sequentially consistent, across processes too):
+ * a registrar claims the state word and THEN reads the marks lock; a reaper takes the marks lock
+ * and THEN reads the state word. At least one of them sees the other: either the registrar sees
+ * the lock and gives the entry back, or the reaper sees the claim (or the newcomer, active and
+ * alive) and leaves the marks alone.
  */
 export const PARTICIPANT_WORDS = 16;
 export const PROTOCOL_WORDS_START = 6;
 
 const FREE = 0;
-const BUSY = 1;
 const ACTIVE = 2;
+const W_STATE = 0;
+const W_ROLE = 1;
+const W_PID = 2;
+const W_START_LO = 3;
+const W_START_HI = 4;
+const W_MARKS_LOCK = 5;
+
+/** What `clearMarksIfAbandoned` did. */
+export type MarksOutcome =
+  /** The marks were cleared: the entry is free, or its process is dead, or it is not the owner role. */
+  | 'cleared'
+  /** A live process of the owner role holds the entry: the marks are its own; nothing done. */
+  | 'owned'
+  /** Another live process is claiming, freeing or reaping the entry right now: retry later. */
+  | 'busy';
 
 export type ParticipantRole = 'creator' | 'attacher' | 'producer' | 'consumer' | 'observer';
 export const ROLE_CODES: Readonly<Record<ParticipantRole, number>> = Object.freeze({
@@ -59,14 +86,39 @@ export class ParticipantTable {
     return { pid, startTime: hi * 2 ** 32 + lo };
   }
 
+  #identityIsAlive(base: number): boolean {
+    return isAlive(this.#identityAt(base));
+  }
+
+  /** Zeroes every word but the state and the marks lock. */
+  #clearWords(base: number): void {
+    const w = this.#words;
+    for (let i = 1; i < PARTICIPANT_WORDS; i++) if (i !== W_MARKS_LOCK) Atomics.store(w, base + i, 0);
+  }
+
   #fill(base: number, role: ParticipantRole, who: ProcessIdentity): void {
     const w = this.#words;
-    for (let i = 1; i < PARTICIPANT_WORDS; i++) Atomics.store(w, base + i, 0);
-    Atomics.store(w, base + 1, ROLE_CODES[role]);
-    Atomics.store(w, base + 2, who.pid | 0);
-    Atomics.store(w, base + 3, who.startTime % 2 ** 32 | 0);
-    Atomics.store(w, base + 4, Math.floor(who.startTime / 2 ** 32) | 0);
-    Atomics.store(w, base, ACTIVE);
+    this.#clearWords(base);
+    Atomics.store(w, base + W_ROLE, ROLE_CODES[role]);
+    Atomics.store(w, base + W_PID, who.pid | 0);
+    Atomics.store(w, base + W_START_LO, who.startTime % 2 ** 32 | 0);
+    Atomics.store(w, base + W_START_HI, Math.floor(who.startTime / 2 ** 32) | 0);
+    Atomics.store(w, base + W_STATE, ACTIVE);
+  }
+
+  /**
+   * Claims the entry at `base` (state `expected` -> -pid) unless a live process holds its marks
+   * lock; then the entry is given back unchanged and false returned.
+   */
+  #claim(base: number, expected: number): boolean {
+    const w = this.#words;
+    const claim = -process.pid;
+    if (Atomics.compareExchange(w, base + W_STATE, expected, claim) !== expected) return false;
+    const holder = Atomics.load(w, base + W_MARKS_LOCK);
+    if (holder === 0) return true;
+    if (!pidAlive(holder) && Atomics.compareExchange(w, base + W_MARKS_LOCK, holder, 0) === holder) return true;
+    Atomics.store(w, base + W_STATE, expected);
+    return false;
   }
 
   /**
@@ -77,18 +129,28 @@ export class ParticipantTable {
     const w = this.#words;
     for (let i = 0; i < this.capacity; i++) {
       const base = i * PARTICIPANT_WORDS;
-      if (Atomics.compareExchange(w, base, FREE, BUSY) === FREE) {
+      if (Atomics.load(w, base + W_STATE) === FREE && this.#claim(base, FREE)) {
         this.#fill(base, role, who);
         return i;
       }
     }
+    // No free entry: take one whose process is dead (active, or left mid-claim).
     for (let i = 0; i < this.capacity; i++) {
       const base = i * PARTICIPANT_WORDS;
-      if (Atomics.load(w, base) !== ACTIVE || isAlive(this.#identityAt(base))) continue;
-      if (Atomics.compareExchange(w, base, ACTIVE, BUSY) === ACTIVE) {
-        this.#fill(base, role, who);
-        return i;
+      const state = Atomics.load(w, base + W_STATE);
+      if (state === ACTIVE) {
+        if (this.#identityIsAlive(base) || !this.#claim(base, ACTIVE)) continue;
+        // The entry may have changed hands between the check and the claim; under our claim its
+        // identity is stable, so check again.
+        if (this.#identityIsAlive(base)) {
+          Atomics.store(w, base + W_STATE, ACTIVE);
+          continue;
+        }
+      } else if (state >= 0 || state === -process.pid || pidAlive(-state) || !this.#claim(base, state)) {
+        continue;
       }
+      this.#fill(base, role, who);
+      return i;
     }
     throw new DataBlockError(
       'ERR_DATABLOCK_PARTICIPANTS_FULL',
@@ -97,17 +159,58 @@ export class ParticipantTable {
     );
   }
 
-  /** Frees entry `index` if it still belongs to `who` (a reclaimed entry is left alone). */
+  /**
+   * Frees entry `index` if it still belongs to `who` (a reclaimed entry is left alone). `who` may
+   * be another, dead process (cleanup of dead participants).
+   */
   unregister(index: number, who: ProcessIdentity): void {
     if (!Number.isInteger(index) || index < 0 || index >= this.capacity) return;
     const w = this.#words;
     const base = index * PARTICIPANT_WORDS;
-    if (Atomics.load(w, base) !== ACTIVE) return;
-    const id = this.#identityAt(base);
-    if (id.pid !== who.pid || id.startTime !== who.startTime) return;
-    if (Atomics.compareExchange(w, base, ACTIVE, BUSY) !== ACTIVE) return;
-    for (let i = 1; i < PARTICIPANT_WORDS; i++) Atomics.store(w, base + i, 0);
-    Atomics.store(w, base, FREE);
+    const isWho = (): boolean => {
+      const id = this.#identityAt(base);
+      return id.pid === who.pid && id.startTime === who.startTime;
+    };
+    if (Atomics.load(w, base + W_STATE) !== ACTIVE || !isWho()) return;
+    if (Atomics.compareExchange(w, base + W_STATE, ACTIVE, -process.pid) !== ACTIVE) return;
+    // Under our claim the identity is stable: it may have changed hands before the claim.
+    if (!isWho()) {
+      Atomics.store(w, base + W_STATE, ACTIVE);
+      return;
+    }
+    this.#clearWords(base);
+    Atomics.store(w, base + W_STATE, FREE);
+  }
+
+  /**
+   * Runs `clear()` (which clears the protocol marks carrying index `index`, e.g. reader bits)
+   * while holding the entry's marks lock, unless the entry belongs to a live process of role
+   * `ownerRole` (the marks are then its own) or another live process is changing the entry. No
+   * process can claim the entry while the lock is held, so the marks cleared are never a
+   * newcomer's. See MarksOutcome.
+   */
+  clearMarksIfAbandoned(index: number, ownerRole: ParticipantRole, clear: () => void): MarksOutcome {
+    if (!Number.isInteger(index) || index < 0 || index >= this.capacity) return 'busy';
+    const w = this.#words;
+    const base = index * PARTICIPANT_WORDS;
+    const me = process.pid;
+    const holder = Atomics.load(w, base + W_MARKS_LOCK);
+    if (holder !== 0 && holder !== me && pidAlive(holder)) return 'busy';
+    if (Atomics.compareExchange(w, base + W_MARKS_LOCK, holder, me) !== holder) return 'busy';
+    try {
+      const state = Atomics.load(w, base + W_STATE);
+      if (state === ACTIVE) {
+        if (Atomics.load(w, base + W_ROLE) === ROLE_CODES[ownerRole] && this.#identityIsAlive(base)) return 'owned';
+      } else if (state < 0 && pidAlive(-state)) {
+        // Being claimed or freed: a new consumer clears stale marks of its index itself, and a
+        // leaving one cleared its own before freeing.
+        return 'busy';
+      }
+      clear();
+      return 'cleared';
+    } finally {
+      Atomics.compareExchange(w, base + W_MARKS_LOCK, me, 0);
+    }
   }
 
   /** Entry `index` when active (reads /proc for its liveness), else undefined. */

@@ -48,7 +48,7 @@ describe('block layout', () => {
   const mutations: Array<[string, (v: DataView) => void, string]> = [
     ['magic of a mutex', (v) => v.setUint32(0, MUTEX_MAGIC, true), 'ERR_DATABLOCK_WRONG_KIND'],
     ['foreign magic', (v) => v.setUint32(0, 0xdeadbeef, true), 'ERR_DATABLOCK_BAD_MAGIC'],
-    ['version', (v) => v.setUint32(4, 2, true), 'ERR_DATABLOCK_VERSION_MISMATCH'],
+    ['version', (v) => v.setUint32(4, 1, true), 'ERR_DATABLOCK_VERSION_MISMATCH'],
     ['headerSize', (v) => v.setUint32(8, 128, true), 'ERR_DATABLOCK_LAYOUT_INVALID'],
     ['flags', (v) => v.setUint32(12, 1, true), 'ERR_DATABLOCK_LAYOUT_INVALID'],
     ['segmentSize beyond mapping', (v) => v.setBigUint64(16, 1n << 40n, true), 'ERR_DATABLOCK_TOO_SMALL'],

@@ -18,6 +18,8 @@ import { waitAsync, waitSync, type WaitSpec } from './wait.js';
 const LATEST = 1;
 const SEQUENTIAL = 2;
 const SYNC = 3;
+/** Upper bound on waiting for another process to finish changing the previous sequential consumer's entry. */
+const JOIN_BUSY_LIMIT_MS = 2000;
 
 /**
  * A reader of a block (single-threaded state: its position and the one slot it may hold; use it
@@ -85,6 +87,7 @@ export class Consumer implements ReadSlotOwner {
   #joinSequential(): void {
     const ctx = this.#ctx;
     const tag = this.#participant + 1;
+    const busyUntil = performance.now() + JOIN_BUSY_LIMIT_MS;
     for (;;) {
       const cur = Atomics.load(ctx.state, S_SEQ_CONSUMER);
       if (cur === 0) {
@@ -97,7 +100,14 @@ export class Consumer implements ReadSlotOwner {
           `DataBlock '${ctx.name}' has policy 'sequential', which allows one consumer, and participant ${cur - 1} (pid ${ctx.table.entry(cur - 1)?.pid ?? '?'}) is it: close it first, or create the block with policy 'latest-only' or 'sequential-sync' for several readers`,
         );
       }
-      ctx.clearConsumerBits(cur - 1, false);
+      // A dead predecessor: clear its marks (and the word) under its entry's marks lock. 'busy'
+      // means another process is changing that entry for a moment: look again, within a bound.
+      if (ctx.reapConsumer(cur - 1, false) === 'busy' && performance.now() > busyUntil) {
+        throw ctx.error(
+          'ERR_DATABLOCK_TIMEOUT',
+          `DataBlock '${ctx.name}': participant entry ${cur - 1} of the previous sequential consumer stayed locked by another process for ${JOIN_BUSY_LIMIT_MS} ms; retry, or run block.cleanupDeadConsumers()`,
+        );
+      }
     }
     // Continue at the oldest unconsumed slot; read S_WRITE_SEQ first so no commit falls between.
     let next = read64(ctx.state, S_WRITE_SEQ_LO);

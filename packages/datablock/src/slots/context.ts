@@ -3,7 +3,7 @@ import type { DataBlock } from '../block/datablock.js';
 import { getInternals, type DataBlockInternals } from '../block/datablock.js';
 import type { BlockLayout } from '../layout/validate.js';
 import type { NativeMapping } from '../native.js';
-import { PARTICIPANT_WORDS, ROLE_CODES, type ParticipantTable } from '../participants.js';
+import { PARTICIPANT_WORDS, ROLE_CODES, type MarksOutcome, type ParticipantTable } from '../participants.js';
 import {
   CONTROL_WORDS, C_PENDING_HI, C_PENDING_LO, C_READERS_HI, C_READERS_LO, S_CONSUMER_WAITERS_HI, S_CONSUMER_WAITERS_LO, S_COMMIT_COUNTER,
   S_PRODUCER_WAITERS, S_RELEASE_COUNTER, S_SEQ_CONSUMER, S_SYNC_ACTIVE_HI, S_SYNC_ACTIVE_LO,
@@ -83,10 +83,20 @@ export class SlotContext {
   }
 
   /**
+   * Clears the marks of consumer participant `p` (clearConsumerBits) unless `p` is a live
+   * consumer, with the entry's marks lock held so that a consumer registering on entry `p`
+   * meanwhile cannot lose its marks: how every reaper of someone else's marks clears them.
+   */
+  reapConsumer(p: number, pendingIsMask: boolean): MarksOutcome {
+    return this.table.clearMarksIfAbandoned(p, 'consumer', () => { this.clearConsumerBits(p, pendingIsMask); });
+  }
+
+  /**
    * Clears every trace of consumer participant `p` in the slot protocol: its reader bits and
-   * pending bits in every slot, its sync-active bit, its waiter bit, the sequential consumer word. Used when a
-   * consumer closes, when a dead consumer is released, and by a new consumer that got the
-   * entry of a dead one. Returns how many slot reader marks were cleared.
+   * pending bits in every slot, its sync-active bit, its waiter bit, the sequential consumer word. Called directly only
+   * for this process's own entry (a consumer closing, or a new consumer clearing what a dead
+   * predecessor on its entry left) or when forced; marks of other entries go through
+   * reapConsumer. Returns how many slot reader marks were cleared.
    */
   clearConsumerBits(p: number, pendingIsMask: boolean): number {
     const c = this.control;

@@ -200,7 +200,8 @@ export class Producer implements WriteSlotOwner {
     const sync = this.#policy === POLICY_SYNC;
     const suspects = new Set(bitsOf(Atomics.load(c, b + C_READERS_LO), Atomics.load(c, b + C_READERS_HI)));
     if (sync) for (const p of bitsOf(Atomics.load(c, b + C_PENDING_LO), Atomics.load(c, b + C_PENDING_HI))) suspects.add(p);
-    for (const p of suspects) if (!ctx.isLive(p, 'consumer')) ctx.clearConsumerBits(p, sync);
+    // 'busy' (another process is changing that entry) is retried at the next wait slice.
+    for (const p of suspects) if (!ctx.isLive(p, 'consumer')) ctx.reapConsumer(p, sync);
   }
 
   #timeout(timeoutMs: number): Error {

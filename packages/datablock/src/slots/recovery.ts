@@ -1,6 +1,6 @@
 import { invalidArgument } from '../errors.js';
 import type { DataBlock } from '../block/datablock.js';
-import type { ParticipantInfo } from '../participants.js';
+import type { MarksOutcome, ParticipantInfo } from '../participants.js';
 import {
   COMMITTED, CONTROL_WORDS, C_PENDING_HI, C_PENDING_LO, C_READERS_HI, C_READERS_LO, C_STATE, C_WRITER,
   DRAINING, FREE, STATE_NAMES, S_PRODUCER, S_SEQ_CONSUMER, S_SYNC_ACTIVE_HI, S_SYNC_ACTIVE_LO, WRITING, type SlotStateName,
@@ -135,14 +135,19 @@ export function releaseZombieReaders(block: DataBlock, options?: RecoveryOptions
   const released: Array<OwnerInfo & { readerMarks: number }> = [];
   for (const p of seen) {
     const who = owner(ctx, p);
-    const live = ctx.isLive(p, 'consumer');
-    if (live && !(force && named.has(p))) {
-      if (named.has(p)) {
-        throw ctx.error('ERR_DATABLOCK_OWNER_ALIVE', `participant ${p} (pid ${who.pid}) of DataBlock '${ctx.name}' is a live consumer: its marks are in use; pass { force: true } to clear them anyway`);
-      }
-      continue;
+    const forced = force && named.has(p);
+    // Forced: clear whoever holds the entry (the caller's decision). Otherwise only under the
+    // entry's marks lock, so a consumer that takes the entry meanwhile keeps its marks.
+    let outcome: MarksOutcome = 'cleared';
+    if (forced) ctx.clearConsumerBits(p, sync);
+    else outcome = ctx.reapConsumer(p, sync);
+    if (outcome === 'owned' && named.has(p)) {
+      throw ctx.error('ERR_DATABLOCK_OWNER_ALIVE', `participant ${p} (pid ${who.pid}) of DataBlock '${ctx.name}' is a live consumer: its marks are in use; pass { force: true } to clear them anyway`);
     }
-    ctx.clearConsumerBits(p, sync);
+    if (outcome === 'busy' && named.has(p)) {
+      throw ctx.error('ERR_DATABLOCK_OWNER_ALIVE', `participant entry ${p} of DataBlock '${ctx.name}' is being claimed or cleaned by another live process right now: retry, or pass { force: true } to clear its marks anyway`);
+    }
+    if (outcome !== 'cleared') continue;
     released.push(Object.freeze({ ...who, readerMarks: marks.get(p) ?? 0 }));
   }
   return Object.freeze({ released });
@@ -162,17 +167,23 @@ export function cleanupDeadConsumers(block: DataBlock, options?: RecoveryOptions
       }
       continue;
     }
-    if (p.role === 'consumer' && p.index < 64) ctx.clearConsumerBits(p.index, sync);
-    if (p.role === 'producer') Atomics.compareExchange(ctx.state, S_PRODUCER, p.index + 1, 0);
+    // A consumer's reader marks, or a producer's claim on the producer word.
+    const clearMarks = p.role === 'consumer'
+      ? () => { if (p.index < 64) ctx.clearConsumerBits(p.index, sync); }
+      : () => { Atomics.compareExchange(ctx.state, S_PRODUCER, p.index + 1, 0); };
+    if (p.alive) clearMarks(); // forced
+    // Under the entry's marks lock, so a newcomer that took the entry meanwhile keeps its marks.
+    else if (ctx.table.clearMarksIfAbandoned(p.index, p.role, clearMarks) !== 'cleared') continue;
     ctx.table.unregister(p.index, { pid: p.pid, startTime: p.startTime });
     removed.push(Object.freeze({ participant: p.index, pid: p.pid, alive: p.alive, role: p.role }));
   }
   // Marks and sync-active bits of entries that are no longer active at all.
   const s = ctx.state;
   for (const p of bitsOf(Atomics.load(s, S_SYNC_ACTIVE_LO), Atomics.load(s, S_SYNC_ACTIVE_HI))) {
-    if (ctx.table.entry(p) === undefined) ctx.clearConsumerBits(p, sync);
+    if (ctx.table.entry(p) === undefined) ctx.reapConsumer(p, sync);
   }
+  // The sequential consumer word of an entry that is no longer active (cleared with its marks).
   const seq = Atomics.load(s, S_SEQ_CONSUMER);
-  if (seq !== 0 && ctx.table.entry(seq - 1) === undefined) Atomics.compareExchange(s, S_SEQ_CONSUMER, seq, 0);
+  if (seq !== 0 && ctx.table.entry(seq - 1) === undefined) ctx.reapConsumer(seq - 1, sync);
   return Object.freeze({ removed });
 }

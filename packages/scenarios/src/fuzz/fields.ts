@@ -1,4 +1,4 @@
-// The header fields of LAYOUT.md (format version 1), as the fuzz sees them: where to aim.
+// The header fields of LAYOUT.md (format version 2), as the fuzz sees them: where to aim.
 export interface Field {
   name: string;
   offset: number;
