@@ -98,7 +98,8 @@ export async function killChildren(): Promise<void> {
   await Promise.all(pending);
 }
 
-export function expectCode(fn: () => unknown, code: string): void {
+/** Asserts that `fn` throws a DataBlockError with `code`; returns it (for message checks). */
+export function expectCode(fn: () => unknown, code: string): Error {
   let thrown: unknown;
   try {
     fn();
@@ -109,4 +110,5 @@ export function expectCode(fn: () => unknown, code: string): void {
   const got = (thrown as { code?: string }).code;
   if (got !== code) throw new Error(`expected ${code}, got ${got}: ${(thrown as Error).message}`);
   if ((thrown as Error).name !== 'DataBlockError') throw new Error(`expected a DataBlockError, got ${(thrown as Error).name}`);
+  return thrown as Error;
 }

@@ -44,8 +44,13 @@ describe('slots across processes', () => {
     expect(b.diagnose().slots[index!]).toMatchObject({ state: 'WRITING', slotId, writer: { pid: child.proc.pid, alive: true } });
     expectCode(() => b.forceReclaimSlot(index!), 'ERR_DATABLOCK_OWNER_ALIVE');
     expectCode(() => b.producer(), 'ERR_DATABLOCK_PRODUCER_EXISTS');
+    expect(expectCode(() => consumer.acquireConsumeSlot({ timeoutMs: 10 }), 'ERR_DATABLOCK_TIMEOUT').message)
+      .toMatch(new RegExp(`the producer \\(pid ${child.proc.pid}\\) is alive`));
     child.proc.kill('SIGKILL');
     await child.exited;
+    // A consumer waiting on a dead producer is told so when its wait times out.
+    expect(expectCode(() => consumer.acquireConsumeSlot({ timeoutMs: 10 }), 'ERR_DATABLOCK_TIMEOUT').message)
+      .toMatch(new RegExp(`the producer \\(participant \\d+, pid ${child.proc.pid}\\) is dead; start a replacement producer`));
     expect(b.forceReclaimSlot(index!)).toMatchObject({ action: 'freed', previousState: 'WRITING', owner: { alive: false } });
     const producer = b.producer(); // replaces the dead producer
     const w = producer.acquireWriteSlot({ timeoutMs: 1000 });

@@ -373,6 +373,19 @@ describe('inspect', () => {
   });
 });
 
+describe('consumer timeouts', () => {
+  it('say whether a producer is attached (and alive)', () => {
+    const b = make({ slotCount: 2, slotSize: 16 });
+    const c = b.consumer();
+    expect(expectCode(() => c.acquireConsumeSlot({ timeoutMs: 0 }), 'ERR_DATABLOCK_TIMEOUT').message).toMatch(/no producer is attached/);
+    const p = b.producer();
+    expect(expectCode(() => c.acquireConsumeSlot({ timeoutMs: 5 }), 'ERR_DATABLOCK_TIMEOUT').message)
+      .toMatch(new RegExp(`the producer \\(pid ${process.pid}\\) is alive`));
+    p.close();
+    expect(expectCode(() => c.acquireConsumeSlot({ timeoutMs: 0 }), 'ERR_DATABLOCK_TIMEOUT').message).toMatch(/no producer is attached/);
+  });
+});
+
 describe('recovery in one process', () => {
   it('forceReclaimSlot refuses while the writer is alive, unless forced', () => {
     const b = make({ slotCount: 2, slotSize: 16 });

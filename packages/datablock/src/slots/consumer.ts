@@ -6,7 +6,7 @@ import { checksumFunction } from './checksum.js';
 import {
   COMMITTED, CONTROL_WORDS, C_CHECKSUM, C_FLAGS, C_LENGTH, C_PENDING_LO, C_READERS_LO, C_SEQ_LO, C_STATE, F_CHECKSUM,
   MAX_READER_INDEX, MAX_SYNC_READERS, P_POS_LO, S_COMMIT_COUNTER, S_CONSUMER_WAITERS_LO, S_EOS, S_EOS_SEQ_LO,
-  S_NEWEST, S_SEQ_CONSUMER, S_SYNC_ACTIVE_LO, S_WRITE_SEQ_LO,
+  S_NEWEST, S_PRODUCER, S_SEQ_CONSUMER, S_SYNC_ACTIVE_LO, S_WRITE_SEQ_LO,
 } from './constants.js';
 import { SlotContext, popcount } from './context.js';
 import { parseAcquire, parseEndpointOptions, type AcquireAsyncOptions, type AcquireOptions, type ConsumerOptions } from './options.js';
@@ -296,7 +296,19 @@ export class Consumer implements ReadSlotOwner {
 
   #timeout(timeoutMs: number): Error {
     const ctx = this.#ctx;
-    return ctx.error('ERR_DATABLOCK_TIMEOUT', `acquireConsumeSlot on DataBlock '${ctx.name}' timed out after ${timeoutMs} ms: nothing new was committed; pass a longer timeoutMs or check the producer (block.diagnose())`);
+    return ctx.error('ERR_DATABLOCK_TIMEOUT', `acquireConsumeSlot on DataBlock '${ctx.name}' timed out after ${timeoutMs} ms: nothing new was committed and ${this.#producerStatus()}`);
+  }
+
+  /** Why nothing may come: the state of the producer word, for timeout messages. */
+  #producerStatus(): string {
+    const ctx = this.#ctx;
+    const tag = Atomics.load(ctx.state, S_PRODUCER);
+    if (tag === 0) return 'no producer is attached; start one, or pass a longer timeoutMs';
+    const entry = ctx.table.entry(tag - 1);
+    if (entry !== undefined && entry.alive && entry.role === 'producer') {
+      return `the producer (pid ${entry.pid}) is alive; pass a longer timeoutMs, or see block.diagnose()`;
+    }
+    return `the producer (participant ${tag - 1}${entry === undefined ? '' : `, pid ${entry.pid}`}) is dead; start a replacement producer, which resumes the stream`;
   }
 
   /**
