@@ -36,6 +36,11 @@ const W_PID = 2;
 const W_START_LO = 3;
 const W_START_HI = 4;
 const W_MARKS_LOCK = 5;
+/**
+ * Upper bound on looking again when another live process holds a brief claim or the marks lock
+ * of the entry we want (those last microseconds, unless that process is descheduled).
+ */
+const CONTENDED_RETRY_MS = 50;
 
 /** What `clearMarksIfAbandoned` did. */
 export type MarksOutcome =
@@ -122,35 +127,78 @@ export class ParticipantTable {
   }
 
   /**
+   * State `state` of the entry at `base` is a claim by a process that died. If the identity
+   * words still name a live process, the claimer died inside a re-check of a live entry (it
+   * claims, finds the owner alive, gives the entry back): give it back for it (-> active) and
+   * return true. A claimer that died while filling or freeing leaves zeros, its own identity or
+   * a dead one there, never a live one.
+   */
+  #restoreLiveOwner(base: number, state: number): boolean {
+    if (!this.#identityIsAlive(base)) return false;
+    Atomics.compareExchange(this.#words, base + W_STATE, state, ACTIVE);
+    return true;
+  }
+
+  /** True iff `state` is a claim by another process that has died. */
+  static #deadClaim(state: number): boolean {
+    return state < 0 && state !== -process.pid && !pidAlive(-state);
+  }
+
+  /** True iff `state` is a claim by another process that is alive (it lasts microseconds). */
+  static #liveClaim(state: number): boolean {
+    return state < 0 && state !== -process.pid && pidAlive(-state);
+  }
+
+  /**
    * Claims a free entry (or the entry of a dead participant when none is free) and returns its
    * index. Throws ERR_DATABLOCK_PARTICIPANTS_FULL when every entry belongs to a live process.
    */
   register(role: ParticipantRole, who: ProcessIdentity, ctx: { kind: ObjectKind; name: string }): number {
     const w = this.#words;
-    for (let i = 0; i < this.capacity; i++) {
-      const base = i * PARTICIPANT_WORDS;
-      if (Atomics.load(w, base + W_STATE) === FREE && this.#claim(base, FREE)) {
+    // Entries another live process is claiming or reaping are skipped for the moment; when that
+    // is all that stands in the way, look again for a short, bounded time before saying full.
+    const contendedUntil = performance.now() + CONTENDED_RETRY_MS;
+    for (;;) {
+      let contended = false;
+      for (let i = 0; i < this.capacity; i++) {
+        const base = i * PARTICIPANT_WORDS;
+        if (Atomics.load(w, base + W_STATE) !== FREE) continue;
+        if (this.#claim(base, FREE)) {
+          this.#fill(base, role, who);
+          return i;
+        }
+        contended = true;
+      }
+      // No free entry: take one whose process is dead (active, or left mid-claim).
+      for (let i = 0; i < this.capacity; i++) {
+        const base = i * PARTICIPANT_WORDS;
+        const state = Atomics.load(w, base + W_STATE);
+        if (state === ACTIVE) {
+          if (this.#identityIsAlive(base)) continue;
+          if (!this.#claim(base, ACTIVE)) {
+            contended = true;
+            continue;
+          }
+          // The entry may have changed hands between the check and the claim; under our claim
+          // its identity is stable, so check again.
+          if (this.#identityIsAlive(base)) {
+            Atomics.store(w, base + W_STATE, ACTIVE);
+            continue;
+          }
+        } else if (ParticipantTable.#deadClaim(state)) {
+          if (this.#restoreLiveOwner(base, state)) continue;
+          if (!this.#claim(base, state)) {
+            contended = true;
+            continue;
+          }
+        } else {
+          if (ParticipantTable.#liveClaim(state)) contended = true;
+          continue;
+        }
         this.#fill(base, role, who);
         return i;
       }
-    }
-    // No free entry: take one whose process is dead (active, or left mid-claim).
-    for (let i = 0; i < this.capacity; i++) {
-      const base = i * PARTICIPANT_WORDS;
-      const state = Atomics.load(w, base + W_STATE);
-      if (state === ACTIVE) {
-        if (this.#identityIsAlive(base) || !this.#claim(base, ACTIVE)) continue;
-        // The entry may have changed hands between the check and the claim; under our claim its
-        // identity is stable, so check again.
-        if (this.#identityIsAlive(base)) {
-          Atomics.store(w, base + W_STATE, ACTIVE);
-          continue;
-        }
-      } else if (state >= 0 || state === -process.pid || pidAlive(-state) || !this.#claim(base, state)) {
-        continue;
-      }
-      this.#fill(base, role, who);
-      return i;
+      if (!contended || performance.now() > contendedUntil) break;
     }
     throw new DataBlockError(
       'ERR_DATABLOCK_PARTICIPANTS_FULL',
@@ -171,8 +219,21 @@ export class ParticipantTable {
       const id = this.#identityAt(base);
       return id.pid === who.pid && id.startTime === who.startTime;
     };
-    if (Atomics.load(w, base + W_STATE) !== ACTIVE || !isWho()) return;
-    if (Atomics.compareExchange(w, base + W_STATE, ACTIVE, -process.pid) !== ACTIVE) return;
+    const contendedUntil = performance.now() + CONTENDED_RETRY_MS;
+    for (;;) {
+      const state = Atomics.load(w, base + W_STATE);
+      if (state === ACTIVE) {
+        if (!isWho()) return;
+        if (Atomics.compareExchange(w, base + W_STATE, ACTIVE, -process.pid) === ACTIVE) break;
+      } else if (ParticipantTable.#deadClaim(state)) {
+        // A re-check by a process that died before giving the entry back.
+        if (!this.#restoreLiveOwner(base, state)) return;
+      } else if (!ParticipantTable.#liveClaim(state) || performance.now() > contendedUntil) {
+        // Free, or still claimed by another process after the bound: then the entry stays
+        // registered and is reclaimed as a dead process's entry once this one has exited.
+        return;
+      }
+    }
     // Under our claim the identity is stable: it may have changed hands before the claim.
     if (!isWho()) {
       Atomics.store(w, base + W_STATE, ACTIVE);
@@ -187,10 +248,14 @@ export class ParticipantTable {
    * while holding the entry's marks lock, unless the entry belongs to a live process of role
    * `ownerRole` (the marks are then its own) or another live process is changing the entry. No
    * process can claim the entry while the lock is held, so the marks cleared are never a
-   * newcomer's. See MarksOutcome.
+   * newcomer's. An index outside the table (a corrupt word) belongs to nobody: cleared at once.
+   * See MarksOutcome.
    */
   clearMarksIfAbandoned(index: number, ownerRole: ParticipantRole, clear: () => void): MarksOutcome {
-    if (!Number.isInteger(index) || index < 0 || index >= this.capacity) return 'busy';
+    if (!Number.isInteger(index) || index < 0 || index >= this.capacity) {
+      clear();
+      return 'cleared';
+    }
     const w = this.#words;
     const base = index * PARTICIPANT_WORDS;
     const me = process.pid;
@@ -198,10 +263,11 @@ export class ParticipantTable {
     if (holder !== 0 && holder !== me && pidAlive(holder)) return 'busy';
     if (Atomics.compareExchange(w, base + W_MARKS_LOCK, holder, me) !== holder) return 'busy';
     try {
-      const state = Atomics.load(w, base + W_STATE);
+      let state = Atomics.load(w, base + W_STATE);
+      if (ParticipantTable.#deadClaim(state) && this.#restoreLiveOwner(base, state)) state = Atomics.load(w, base + W_STATE);
       if (state === ACTIVE) {
         if (Atomics.load(w, base + W_ROLE) === ROLE_CODES[ownerRole] && this.#identityIsAlive(base)) return 'owned';
-      } else if (state < 0 && pidAlive(-state)) {
+      } else if (ParticipantTable.#liveClaim(state)) {
         // Being claimed or freed: a new consumer clears stale marks of its index itself, and a
         // leaving one cleared its own before freeing.
         return 'busy';

@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DataBlock } from '../src/index.js';
 import { getInternals, PARTICIPANT_WORDS } from '../src/internal.js';
-import { C_READERS_LO, S_PRODUCER } from '../src/slots/constants.js';
+import { C_READERS_LO, C_STATE, C_WRITER, S_PRODUCER, S_SEQ_CONSUMER, WRITING } from '../src/slots/constants.js';
+import { readStartTime } from '../src/liveness.js';
 import { expectCode, namer } from './helpers.js';
 
 // The participants table's claim word (word 0 = -pid while a process claims or frees an entry)
@@ -36,8 +37,20 @@ afterAll(async () => {
   expect(names.leftovers()).toEqual([]);
 });
 
-function make(maxParticipants: number): { block: DataBlock; words: Int32Array; control: Int32Array; state: Int32Array } {
-  const block = DataBlock.create(names.next(), { slotCount: 2, slotSize: 16, policy: 'latest-only', maxParticipants });
+/** Writes entry `entry` as process `pid` (its real start time) with role code `role`, in state `state`. */
+function writeEntry(words: Int32Array, entry: number, pid: number, role: number, state: number): void {
+  const start = readStartTime(pid) ?? 1;
+  Atomics.store(words, STATE(entry) + 1, role);
+  Atomics.store(words, STATE(entry) + 2, pid);
+  Atomics.store(words, STATE(entry) + 3, start % 2 ** 32);
+  Atomics.store(words, STATE(entry) + 4, Math.floor(start / 2 ** 32));
+  Atomics.store(words, STATE(entry), state);
+}
+const CONSUMER = 4;
+const PRODUCER = 3;
+
+function make(maxParticipants: number, policy: 'latest-only' | 'sequential' = 'latest-only'): { block: DataBlock; words: Int32Array; control: Int32Array; state: Int32Array } {
+  const block = DataBlock.create(names.next(), { slotCount: 2, slotSize: 16, policy, maxParticipants });
   open.push(block);
   const i = getInternals(block);
   return { block, words: i.participants.words, control: i.control, state: i.state };
@@ -81,7 +94,6 @@ describe('participant entries: claims and the marks lock', () => {
 
     Atomics.store(words, STATE(1), -livePid); // a live newcomer is claiming entry 1
     expect(block.releaseZombieReaders()).toEqual({ released: [] });
-    expect(block.cleanupDeadConsumers()).toEqual({ removed: [] });
     expect(Atomics.load(control, C_READERS_LO) & bit).toBe(bit);
     expectCode(() => block.releaseZombieReaders({ participants: [1] }), 'ERR_DATABLOCK_OWNER_ALIVE');
 
@@ -137,5 +149,46 @@ describe('participant entries: claims and the marks lock', () => {
     expect(block.cleanupDeadConsumers()).toMatchObject({ removed: [{ participant: 1, pid: deadPid, role: 'producer' }] });
     expect(Atomics.load(state, S_PRODUCER)).toBe(0);
     expect(Atomics.load(words, STATE(1))).toBe(0);
+  });
+
+  it('a claim left by a process that died while re-checking a live entry goes back to that live owner: never taken, reaped or reclaimed', () => {
+    const { block, words, control, state } = make(3);
+    // Entry 1 is a live consumer; a process that claimed it to re-check it died before giving it back.
+    writeEntry(words, 1, livePid, CONSUMER, -deadPid);
+    Atomics.or(control, C_READERS_LO, 1 << 1);
+    const other = block.consumer(); // takes the free entry 2, not entry 1
+    expect(other.participantIndex).toBe(2);
+    expectCode(() => block.consumer(), 'ERR_DATABLOCK_PARTICIPANTS_FULL');
+    expect(Atomics.load(words, STATE(1))).toBe(2); // given back to its live owner
+    Atomics.store(words, STATE(1), -deadPid);
+    expect(block.releaseZombieReaders()).toEqual({ released: [] });
+    expect(Atomics.load(control, C_READERS_LO) & (1 << 1)).toBe(1 << 1);
+    expect(Atomics.load(words, STATE(1))).toBe(2);
+    other.close();
+
+    // The same for a live producer: its claim on the producer word and its WRITING slot stay.
+    writeEntry(words, 1, livePid, PRODUCER, -deadPid);
+    Atomics.store(state, S_PRODUCER, 2);
+    expectCode(() => block.producer(), 'ERR_DATABLOCK_PRODUCER_EXISTS');
+    expect(Atomics.load(state, S_PRODUCER)).toBe(2);
+    Atomics.store(words, STATE(1), -deadPid);
+    Atomics.store(control, C_STATE, WRITING);
+    Atomics.store(control, C_WRITER, 2);
+    expectCode(() => block.forceReclaimSlot(0), 'ERR_DATABLOCK_OWNER_ALIVE');
+    expect(Atomics.load(control, C_STATE)).toBe(WRITING);
+    // Once that producer is dead, both are taken over.
+    writeEntry(words, 1, deadPid, PRODUCER, 2);
+    expect(block.forceReclaimSlot(0)).toMatchObject({ action: 'freed' });
+    const p = block.producer();
+    expect(Atomics.load(state, S_PRODUCER)).toBe(p.participantIndex + 1);
+  });
+
+  it('a sequential-consumer word naming no entry at all (corrupt) is cleared, not waited on', () => {
+    for (const bad of [1000, -5]) {
+      const { block, state } = make(4, 'sequential');
+      Atomics.store(state, S_SEQ_CONSUMER, bad);
+      const c = block.consumer();
+      expect(Atomics.load(state, S_SEQ_CONSUMER)).toBe(c.participantIndex + 1);
+    }
   });
 });

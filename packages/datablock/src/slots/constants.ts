@@ -100,3 +100,10 @@ export const MAX_SYNC_READERS = 32;
 export const SPIN_US = 50;
 /** Longest single futex sleep: bounds the reaction to dead participants (liveness check). */
 export const WAIT_SLICE_MS = 20;
+
+/**
+ * Upper bound (ms) on looking again while another process holds the entry named by the producer
+ * or sequential-consumer word (its marks lock or a claim: normally microseconds) before a new
+ * producer or sequential consumer gives up with ERR_DATABLOCK_TIMEOUT.
+ */
+export const TAKEOVER_BUSY_LIMIT_MS = 2000;

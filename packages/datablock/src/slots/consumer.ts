@@ -6,7 +6,7 @@ import { checksumFunction } from './checksum.js';
 import {
   COMMITTED, CONTROL_WORDS, C_CHECKSUM, C_FLAGS, C_LENGTH, C_PENDING_LO, C_READERS_LO, C_SEQ_LO, C_STATE, F_CHECKSUM,
   MAX_READER_INDEX, MAX_SYNC_READERS, P_POS_LO, S_COMMIT_COUNTER, S_CONSUMER_WAITERS_LO, S_EOS, S_EOS_SEQ_LO,
-  S_NEWEST, S_PRODUCER, S_SEQ_CONSUMER, S_SYNC_ACTIVE_LO, S_WRITE_SEQ_LO,
+  S_NEWEST, S_PRODUCER, S_SEQ_CONSUMER, S_SYNC_ACTIVE_LO, S_WRITE_SEQ_LO, TAKEOVER_BUSY_LIMIT_MS,
 } from './constants.js';
 import { SlotContext, popcount } from './context.js';
 import { parseAcquire, parseEndpointOptions, type AcquireAsyncOptions, type AcquireOptions, type ConsumerOptions } from './options.js';
@@ -18,8 +18,6 @@ import { waitAsync, waitSync, type WaitSpec } from './wait.js';
 const LATEST = 1;
 const SEQUENTIAL = 2;
 const SYNC = 3;
-/** Upper bound on waiting for another process to finish changing the previous sequential consumer's entry. */
-const JOIN_BUSY_LIMIT_MS = 2000;
 
 /**
  * A reader of a block (single-threaded state: its position and the one slot it may hold; use it
@@ -87,7 +85,7 @@ export class Consumer implements ReadSlotOwner {
   #joinSequential(): void {
     const ctx = this.#ctx;
     const tag = this.#participant + 1;
-    const busyUntil = performance.now() + JOIN_BUSY_LIMIT_MS;
+    const busyUntil = performance.now() + TAKEOVER_BUSY_LIMIT_MS;
     for (;;) {
       const cur = Atomics.load(ctx.state, S_SEQ_CONSUMER);
       if (cur === 0) {
@@ -105,7 +103,7 @@ export class Consumer implements ReadSlotOwner {
       if (ctx.reapConsumer(cur - 1, false) === 'busy' && performance.now() > busyUntil) {
         throw ctx.error(
           'ERR_DATABLOCK_TIMEOUT',
-          `DataBlock '${ctx.name}': participant entry ${cur - 1} of the previous sequential consumer stayed locked by another process for ${JOIN_BUSY_LIMIT_MS} ms; retry, or run block.cleanupDeadConsumers()`,
+          `DataBlock '${ctx.name}': participant entry ${cur - 1} of the previous sequential consumer stayed locked by another process for ${TAKEOVER_BUSY_LIMIT_MS} ms; retry, or run block.cleanupDeadConsumers()`,
         );
       }
     }

@@ -5,7 +5,7 @@ import type { BlockLayout } from '../layout/validate.js';
 import type { NativeMapping } from '../native.js';
 import { PARTICIPANT_WORDS, ROLE_CODES, type MarksOutcome, type ParticipantTable } from '../participants.js';
 import {
-  CONTROL_WORDS, C_PENDING_HI, C_PENDING_LO, C_READERS_HI, C_READERS_LO, S_CONSUMER_WAITERS_HI, S_CONSUMER_WAITERS_LO, S_COMMIT_COUNTER,
+  CONTROL_WORDS, MAX_READER_INDEX, C_PENDING_HI, C_PENDING_LO, C_READERS_HI, C_READERS_LO, S_CONSUMER_WAITERS_HI, S_CONSUMER_WAITERS_LO, S_COMMIT_COUNTER,
   S_PRODUCER_WAITERS, S_RELEASE_COUNTER, S_SEQ_CONSUMER, S_SYNC_ACTIVE_HI, S_SYNC_ACTIVE_LO,
 } from './constants.js';
 
@@ -99,6 +99,11 @@ export class SlotContext {
    * reapConsumer. Returns how many slot reader marks were cleared.
    */
   clearConsumerBits(p: number, pendingIsMask: boolean): number {
+    if (!(p >= 0 && p < MAX_READER_INDEX)) {
+      // No reader bits exist for such an index (a corrupt sequential-consumer word): only the word.
+      Atomics.compareExchange(this.state, S_SEQ_CONSUMER, p + 1, 0);
+      return 0;
+    }
     const c = this.control;
     const word = p < 32 ? 0 : 1;
     const bit = 1 << (p & 31);

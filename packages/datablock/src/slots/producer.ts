@@ -5,7 +5,7 @@ import { checksumFunction } from './checksum.js';
 import {
   COMMITTED, CONTROL_WORDS, C_CHECKSUM, C_FLAGS, C_LENGTH, C_PENDING_HI, C_PENDING_LO, C_READERS_HI, C_READERS_LO,
   C_SEQ_LO, C_STATE, C_WRITER, DRAINING, FREE, F_CHECKSUM, S_EOS, S_EOS_SEQ_LO, S_NEWEST, S_PRODUCER,
-  S_PRODUCER_WAITERS, S_RELEASE_COUNTER, S_SYNC_ACTIVE_HI, S_SYNC_ACTIVE_LO, S_WRITE_SEQ_LO, WRITING,
+  S_PRODUCER_WAITERS, S_RELEASE_COUNTER, TAKEOVER_BUSY_LIMIT_MS, S_SYNC_ACTIVE_HI, S_SYNC_ACTIVE_LO, S_WRITE_SEQ_LO, WRITING,
 } from './constants.js';
 import { SlotContext, bitsOf } from './context.js';
 import { parseAcquire, parseEndpointOptions, type AcquireAsyncOptions, type AcquireOptions, type ProducerOptions } from './options.js';
@@ -82,22 +82,37 @@ export class Producer implements WriteSlotOwner {
     this.#removeHook = ctx.internals.onClose(() => this.close());
   }
 
+  /**
+   * Takes the producer word (participant index + 1 of the block's one producer). A word naming
+   * another entry is taken over only when that producer is dead, and only under that entry's
+   * marks lock: a producer that registers on that entry meanwhile gets the same tag, and keeps
+   * its claim.
+   */
   #claim(): void {
     const ctx = this.#ctx;
+    const busyUntil = performance.now() + TAKEOVER_BUSY_LIMIT_MS;
     for (;;) {
       const cur = Atomics.load(ctx.state, S_PRODUCER);
-      if (cur === 0) {
-        if (Atomics.compareExchange(ctx.state, S_PRODUCER, 0, this.#tag) === 0) return;
+      if (cur === 0 || cur === this.#tag) {
+        // Free, or our own entry's tag: its previous producer is dead (we took its entry).
+        if (Atomics.compareExchange(ctx.state, S_PRODUCER, cur, this.#tag) === cur) return;
         continue;
       }
-      const entry = ctx.table.entry(cur - 1);
-      if (cur !== this.#tag && ctx.isLive(cur - 1, 'producer')) {
+      const outcome = ctx.table.clearMarksIfAbandoned(cur - 1, 'producer', () => {
+        Atomics.compareExchange(ctx.state, S_PRODUCER, cur, 0);
+      });
+      if (outcome === 'owned') {
         throw ctx.error(
           'ERR_DATABLOCK_PRODUCER_EXISTS',
-          `DataBlock '${ctx.name}' already has a live producer (pid ${entry?.pid ?? '?'}, participant ${cur - 1}): a block has one producer at a time; close the other one first`,
+          `DataBlock '${ctx.name}' already has a live producer (pid ${ctx.table.entry(cur - 1)?.pid ?? '?'}, participant ${cur - 1}): a block has one producer at a time; close the other one first`,
         );
       }
-      if (Atomics.compareExchange(ctx.state, S_PRODUCER, cur, this.#tag) === cur) return;
+      if (outcome === 'busy' && performance.now() > busyUntil) {
+        throw ctx.error(
+          'ERR_DATABLOCK_TIMEOUT',
+          `DataBlock '${ctx.name}': participant entry ${cur - 1} of the previous producer stayed locked by another process for ${TAKEOVER_BUSY_LIMIT_MS} ms; retry, or run block.cleanupDeadConsumers()`,
+        );
+      }
     }
   }
 

@@ -87,18 +87,24 @@ export function forceReclaimSlot(block: DataBlock, index: number, options?: Reco
   if (st === WRITING || st === DRAINING) {
     const tag = st === WRITING ? Atomics.load(c, b + C_WRITER) : Atomics.load(ctx.state, S_PRODUCER);
     const who = tag === 0 ? null : owner(ctx, tag - 1);
-    if (who !== null && who.alive && ctx.isLive(who.participant, 'producer') && !force) {
-      throw ctx.error(
-        'ERR_DATABLOCK_OWNER_ALIVE',
-        `slot ${index} of DataBlock '${ctx.name}' is ${previousState} by a live producer (pid ${who.pid}): it is not abandoned; wait for it, or pass { force: true } if you know it is stuck`,
-      );
+    const reclaim = st === WRITING
+      ? () => { if (Atomics.compareExchange(c, b + C_STATE, WRITING, FREE) === WRITING) Atomics.store(c, b + C_WRITER, 0); }
+      : () => { Atomics.compareExchange(c, b + C_STATE, DRAINING, COMMITTED); };
+    // Unforced, only under the owner entry's marks lock: a producer that took that entry
+    // meanwhile has the same tag, and its slot is not abandoned.
+    let outcome: MarksOutcome = 'cleared';
+    if (force || tag === 0) reclaim();
+    else outcome = ctx.table.clearMarksIfAbandoned(tag - 1, 'producer', reclaim);
+    if (outcome !== 'cleared') {
+      const why = outcome === 'owned'
+        ? `is ${previousState} by a live producer (pid ${ctx.table.entry(tag - 1)?.pid ?? '?'}): it is not abandoned; wait for it`
+        : `belongs to participant entry ${tag - 1}, which another live process is changing right now: retry`;
+      throw ctx.error('ERR_DATABLOCK_OWNER_ALIVE', `slot ${index} of DataBlock '${ctx.name}' ${why}, or pass { force: true } if you know it is stuck`);
     }
     if (st === WRITING) {
-      if (Atomics.compareExchange(c, b + C_STATE, WRITING, FREE) === WRITING) Atomics.store(c, b + C_WRITER, 0);
       ctx.notifyProducer();
       return Object.freeze({ index, action: 'freed', previousState, owner: who });
     }
-    Atomics.compareExchange(c, b + C_STATE, DRAINING, COMMITTED);
     ctx.notifyConsumers();
     return Object.freeze({ index, action: 'restored', previousState, owner: who });
   }
