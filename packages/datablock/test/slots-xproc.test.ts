@@ -151,4 +151,44 @@ describe('slots across processes', () => {
     expect(Number(waitedMs)).toBeGreaterThanOrEqual(990);
     expect(Number(cpuMs)).toBeLessThan(50);
   });
+
+  it('readers, dying readers and reapers racing on a small table: no live reader ever loses its mark', async () => {
+    // 3 readers register, hold, check their mark and close, over and over; victims die holding a
+    // slot one after another; 2 reapers and the producer (waiting on held slots) clear dead
+    // marks meanwhile. Dead entries are freed and taken again at once, the interleaving the
+    // marks lock exists for. Every reader checks its own mark while it holds the slot.
+    const b = make({ slotCount: 4, slotSize: 64, policy: 'latest-only', maxParticipants: 12 });
+    const producer = b.producer();
+    producer.acquireWriteSlot().commit(8);
+    let producing = true;
+    const produced = (async () => {
+      let commits = 0;
+      while (producing) {
+        const w = await producer.acquireWriteSlotAsync({ timeoutMs: 20_000 });
+        w.commit(8);
+        commits++;
+        await new Promise(setImmediate); // lets the test's own awaits run; orders nothing
+      }
+      return commits;
+    })();
+    const reapers = [0, 1].map(() => spawnFixture('churn.mjs', [b.name, 'reaper']));
+    for (const r of reapers) await r.line('reaping');
+    const rounds = 300;
+    const readers = [0, 1, 2].map(() => spawnFixture('churn.mjs', [b.name, 'reader', String(rounds)]));
+    const victims = 12;
+    for (let v = 0; v < victims; v++) {
+      const victim = spawnFixture('churn.mjs', [b.name, 'victim']);
+      await victim.line('holding', 30_000);
+      victim.proc.kill('SIGKILL');
+      await victim.exited;
+    }
+    const done = await Promise.all(readers.map((r) => r.line(/^done /, 120_000)));
+    expect(done).toEqual(readers.map(() => `done ${rounds} 0`));
+    producing = false;
+    expect(await produced).toBeGreaterThan(0);
+    for (const r of reapers) r.proc.stdin.end();
+    const reaped = await Promise.all(reapers.map((r) => r.line(/^reaped /)));
+    // The reapers did clear dead participants' marks and entries while the readers ran.
+    expect(reaped.reduce((sum, l) => sum + Number(l.split(' ')[2]), 0)).toBeGreaterThan(0);
+  }, 240_000);
 });
