@@ -15,13 +15,21 @@ interface StatFields {
   startTime: number;
 }
 
+/**
+ * Returned when /proc cannot be read for another reason than the process being gone (e.g. out of
+ * file descriptors): liveness is then unknown, and every caller treats unknown as alive, since a
+ * live participant taken for dead would have its marks and entry taken.
+ */
+const UNKNOWN: StatFields = Object.freeze({ state: '?', startTime: -1 });
+
 function readStat(pid: number): StatFields | undefined {
   if (!Number.isSafeInteger(pid) || pid <= 0) return undefined;
   let text: string;
   try {
     text = readFileSync(`/proc/${pid}/stat`, 'latin1');
-  } catch {
-    return undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ESRCH' ? undefined : UNKNOWN;
   }
   // Field 2 (comm) is in parentheses and may contain spaces and ')': split after the LAST ')'.
   const close = text.lastIndexOf(')');
@@ -36,7 +44,8 @@ function readStat(pid: number): StatFields | undefined {
 
 /** Start time of `pid` in clock ticks since boot, or undefined when it does not exist. */
 export function readStartTime(pid: number): number | undefined {
-  return readStat(pid)?.startTime;
+  const stat = readStat(pid);
+  return stat === undefined || stat === UNKNOWN ? undefined : stat.startTime;
 }
 
 let self: ProcessIdentity | undefined;
@@ -63,6 +72,7 @@ export function pidAlive(pid: number): boolean {
 export function isAlive(identity: ProcessIdentity): boolean {
   const stat = readStat(identity.pid);
   if (stat === undefined) return false;
+  if (stat === UNKNOWN) return true;
   if (stat.state === 'Z' || stat.state === 'X' || stat.state === 'x') return false;
   return stat.startTime === identity.startTime;
 }

@@ -13,10 +13,10 @@ import { isAlive, pidAlive, type ProcessIdentity } from './liveness.js';
  *   word 4  startTime high 32 bits
  *   word 5  marks lock: 0, or the pid of a process clearing the protocol marks that carry this
  *           entry's index (e.g. a dead reader's bits). Taken by compare-exchange 0 -> pid,
- *           released pid -> 0; a lock left by a dead process is taken over. An entry is never
- *           claimed while its marks lock is held, so a reaper that found the entry abandoned
- *           cannot clear the marks of a newcomer that took the entry meanwhile. Never zeroed by
- *           register or unregister.
+ *           released pid -> 0; a lock left by a dead process is taken over. A registrar never
+ *           claims an entry while its marks lock is held (unregister may: freeing adds no owner),
+ *           so a reaper that found the entry abandoned cannot clear the marks of a newcomer that
+ *           took the entry meanwhile. Never zeroed by register or unregister.
  *   words 6..15  owned by the slot protocol (e.g. a consumer's position); zeroed on register
  *
  * Why the two locks interlock (all Atomics are sequentially consistent, across processes too):
@@ -40,7 +40,7 @@ const W_MARKS_LOCK = 5;
  * Upper bound on looking again when another live process holds a brief claim or the marks lock
  * of the entry we want (those last microseconds, unless that process is descheduled).
  */
-const CONTENDED_RETRY_MS = 50;
+const CONTENDED_RETRY_MS = 1000;
 
 /** What `clearMarksIfAbandoned` did. */
 export type MarksOutcome =
@@ -209,10 +209,12 @@ export class ParticipantTable {
 
   /**
    * Frees entry `index` if it still belongs to `who` (a reclaimed entry is left alone). `who` may
-   * be another, dead process (cleanup of dead participants).
+   * be another, dead process (cleanup of dead participants). Returns false only when another
+   * live process kept a claim on the entry past the bound: the entry is still `who`'s then (it
+   * becomes a dead process's entry, reclaimable, once `who` has exited; or call again).
    */
-  unregister(index: number, who: ProcessIdentity): void {
-    if (!Number.isInteger(index) || index < 0 || index >= this.capacity) return;
+  unregister(index: number, who: ProcessIdentity): boolean {
+    if (!Number.isInteger(index) || index < 0 || index >= this.capacity) return true;
     const w = this.#words;
     const base = index * PARTICIPANT_WORDS;
     const isWho = (): boolean => {
@@ -223,24 +225,25 @@ export class ParticipantTable {
     for (;;) {
       const state = Atomics.load(w, base + W_STATE);
       if (state === ACTIVE) {
-        if (!isWho()) return;
+        if (!isWho()) return true;
         if (Atomics.compareExchange(w, base + W_STATE, ACTIVE, -process.pid) === ACTIVE) break;
       } else if (ParticipantTable.#deadClaim(state)) {
         // A re-check by a process that died before giving the entry back.
-        if (!this.#restoreLiveOwner(base, state)) return;
-      } else if (!ParticipantTable.#liveClaim(state) || performance.now() > contendedUntil) {
-        // Free, or still claimed by another process after the bound: then the entry stays
-        // registered and is reclaimed as a dead process's entry once this one has exited.
-        return;
+        if (!this.#restoreLiveOwner(base, state)) return true;
+      } else if (!ParticipantTable.#liveClaim(state)) {
+        return true; // free, or not a claim we can wait for: not who's any more
+      } else if (performance.now() > contendedUntil) {
+        return false;
       }
     }
     // Under our claim the identity is stable: it may have changed hands before the claim.
     if (!isWho()) {
       Atomics.store(w, base + W_STATE, ACTIVE);
-      return;
+      return true;
     }
     this.#clearWords(base);
     Atomics.store(w, base + W_STATE, FREE);
+    return true;
   }
 
   /**

@@ -177,7 +177,8 @@ export class DataBlock {
   }
 
   #unregister(index: number): void {
-    this.#live().participants.unregister(index, selfIdentity());
+    // Kept for close() to try again when another process held a claim on the entry too long.
+    if (!this.#live().participants.unregister(index, selfIdentity())) return;
     this.#registrations = this.#registrations.filter((i) => i !== index);
   }
 

@@ -153,6 +153,9 @@ export class Producer implements WriteSlotOwner {
     const b = idx * CONTROL_WORDS;
     let st = Atomics.load(c, b + C_STATE);
     if (st === FREE) {
+      // The writer word first: a recovery call that checks it under the dead writer's entry lock
+      // then sees this producer's tag, not its dead predecessor's (forceReclaimSlot).
+      Atomics.store(c, b + C_WRITER, this.#tag);
       if (Atomics.compareExchange(c, b + C_STATE, FREE, WRITING) !== FREE) return null;
       return this.#begin(idx, b);
     }
@@ -165,6 +168,7 @@ export class Producer implements WriteSlotOwner {
     if (st === DRAINING) {
       // New readers back out of a DRAINING slot; wait for the ones inside to leave.
       if ((Atomics.load(c, b + C_READERS_LO) | Atomics.load(c, b + C_READERS_HI)) !== 0) return null;
+      Atomics.store(c, b + C_WRITER, this.#tag);
       Atomics.store(c, b + C_STATE, WRITING);
       return this.#begin(idx, b);
     }
@@ -174,7 +178,7 @@ export class Producer implements WriteSlotOwner {
       // dead predecessor whose participant entry we were given carries the same tag.
       const writer = Atomics.load(c, b + C_WRITER);
       if (writer === this.#tag || writer === 0 || !ctx.isLive(writer - 1, 'producer')) {
-        Atomics.compareExchange(c, b + C_STATE, WRITING, FREE);
+        if (Atomics.compareExchange(c, b + C_STATE, WRITING, FREE) === WRITING) Atomics.store(c, b + C_WRITER, 0);
         return null;
       }
     }
@@ -184,8 +188,8 @@ export class Producer implements WriteSlotOwner {
   #begin(idx: number, b: number): WriteSlot {
     const ctx = this.#ctx;
     const c = ctx.control;
-    // length, checksum and flags are only meaningful once COMMITTED: commit writes them.
-    Atomics.store(c, b + C_WRITER, this.#tag);
+    // length, checksum and flags are only meaningful once COMMITTED: commit writes them. The
+    // writer word was stored before the slot became WRITING (#step).
     write64(c, b + C_SEQ_LO, this.#seq);
     let data: Uint8Array;
     if (this.#debug) {

@@ -49,7 +49,10 @@ export interface Diagnosis {
 }
 export interface ReclaimResult {
   readonly index: number;
-  /** 'freed': WRITING -> FREE; 'restored': DRAINING -> COMMITTED; 'none': nothing to reclaim. */
+  /**
+   * 'freed': WRITING -> FREE; 'restored': DRAINING -> COMMITTED; 'none': nothing to reclaim
+   * (also when a new producer took the slot over meanwhile; previousState is then its state now).
+   */
   readonly action: 'freed' | 'restored' | 'none';
   readonly previousState: SlotStateName;
   readonly owner: OwnerInfo | null;
@@ -87,9 +90,21 @@ export function forceReclaimSlot(block: DataBlock, index: number, options?: Reco
   if (st === WRITING || st === DRAINING) {
     const tag = st === WRITING ? Atomics.load(c, b + C_WRITER) : Atomics.load(ctx.state, S_PRODUCER);
     const who = tag === 0 ? null : owner(ctx, tag - 1);
+    // Acts only if the tag read above still names the slot's owner: a new producer stores its
+    // own tag in the writer word before it takes a slot, and takes over the producer word only
+    // under the entry lock held here (or, on the same entry, after registering on it, which
+    // that lock also prevents).
+    let acted = false;
     const reclaim = st === WRITING
-      ? () => { if (Atomics.compareExchange(c, b + C_STATE, WRITING, FREE) === WRITING) Atomics.store(c, b + C_WRITER, 0); }
-      : () => { Atomics.compareExchange(c, b + C_STATE, DRAINING, COMMITTED); };
+      ? () => {
+        if (Atomics.load(c, b + C_WRITER) !== tag || Atomics.compareExchange(c, b + C_STATE, WRITING, FREE) !== WRITING) return;
+        Atomics.store(c, b + C_WRITER, 0);
+        acted = true;
+      }
+      : () => {
+        if (Atomics.load(ctx.state, S_PRODUCER) !== tag) return;
+        acted = Atomics.compareExchange(c, b + C_STATE, DRAINING, COMMITTED) === DRAINING;
+      };
     // Unforced, only under the owner entry's marks lock: a producer that took that entry
     // meanwhile has the same tag, and its slot is not abandoned.
     let outcome: MarksOutcome = 'cleared';
@@ -101,6 +116,7 @@ export function forceReclaimSlot(block: DataBlock, index: number, options?: Reco
         : `belongs to participant entry ${tag - 1}, which another live process is changing right now: retry`;
       throw ctx.error('ERR_DATABLOCK_OWNER_ALIVE', `slot ${index} of DataBlock '${ctx.name}' ${why}, or pass { force: true } if you know it is stuck`);
     }
+    if (!acted) return Object.freeze({ index, action: 'none', previousState: STATE_NAMES[Atomics.load(c, b + C_STATE)] ?? 'FREE', owner: null });
     if (st === WRITING) {
       ctx.notifyProducer();
       return Object.freeze({ index, action: 'freed', previousState, owner: who });
