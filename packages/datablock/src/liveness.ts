@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { DataBlockError } from './errors.js';
 
 /**
  * A process identity that survives PID reuse: the PID plus its start time (field 22 of
  * /proc/<pid>/stat, clock ticks since boot). A participant is alive iff /proc/<pid>/stat exists,
- * the process is not a zombie, and its start time matches.
+ * the process is not a zombie, and its start time matches. When /proc/<pid>/stat cannot be read
+ * for another reason than ENOENT/ESRCH (e.g. EMFILE), liveness is unknown and taken as alive.
  */
 export interface ProcessIdentity {
   readonly pid: number;
@@ -54,7 +56,14 @@ let self: ProcessIdentity | undefined;
 export function selfIdentity(): ProcessIdentity {
   if (self === undefined || self.pid !== process.pid) {
     const startTime = readStartTime(process.pid);
-    self = Object.freeze({ pid: process.pid, startTime: startTime ?? 0 });
+    if (startTime === undefined) {
+      // Registering without a start time would make this process look dead to every other one.
+      throw new DataBlockError(
+        'ERR_DATABLOCK_SYSTEM',
+        `cannot read /proc/${process.pid}/stat to learn this process's start time (out of file descriptors, or no /proc?): free some descriptors and retry`,
+      );
+    }
+    self = Object.freeze({ pid: process.pid, startTime });
   }
   return self;
 }

@@ -1,7 +1,8 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isAlive, readStartTime, selfIdentity } from '../src/liveness.js';
 
@@ -35,5 +36,24 @@ describe('liveness (pid + start time)', () => {
     child.kill('SIGKILL');
     await exited;
     expect(isAlive({ pid, startTime: startTime! })).toBe(false);
+  });
+
+  it('out of file descriptors, liveness is unknown and taken as alive, and this process refuses to register without its start time', async () => {
+    const gone = spawn('true', [], { stdio: 'ignore' });
+    const deadPid = gone.pid!;
+    await new Promise((resolve) => gone.once('exit', resolve));
+    const fixture = fileURLToPath(new URL('./fixtures/emfile.mjs', import.meta.url));
+    // A low descriptor limit keeps the child quick (prlimit is util-linux; without it, the
+    // child opens up to the inherited limit).
+    const cmd = existsSync('/usr/bin/prlimit')
+      ? ['/usr/bin/prlimit', ['--nofile=256:256', process.execPath, fixture, String(deadPid)]] as const
+      : [process.execPath, [fixture, String(deadPid)]] as const;
+    const out = spawnSync(cmd[0], [...cmd[1]], { encoding: 'utf8', timeout: 60_000 });
+    expect(out.stderr).toBe('');
+    const report = JSON.parse(out.stdout) as { fds: number; self: string; dead: boolean };
+    expect(report.fds).toBeGreaterThan(0);
+    expect(report.self).toBe('ERR_DATABLOCK_SYSTEM');
+    expect(report.dead).toBe(true); // a dead pid, but /proc could not be read: not taken for dead
+    expect(isAlive({ pid: deadPid, startTime: 1 })).toBe(false); // with descriptors: dead
   });
 });
