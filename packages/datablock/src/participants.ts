@@ -139,14 +139,13 @@ export class ParticipantTable {
     return true;
   }
 
-  /** True iff `state` is a claim by another process that has died. */
-  static #deadClaim(state: number): boolean {
-    return state < 0 && state !== -process.pid && !pidAlive(-state);
-  }
-
-  /** True iff `state` is a claim by another process that is alive (it lasts microseconds). */
-  static #liveClaim(state: number): boolean {
-    return state < 0 && state !== -process.pid && pidAlive(-state);
+  /**
+   * Whose claim `state` is: 'live' or 'dead' for a claim by another process (a live one lasts
+   * microseconds), undefined when it is not another process's claim. One /proc read.
+   */
+  static #claimer(state: number): 'live' | 'dead' | undefined {
+    if (state >= 0 || state === -process.pid) return undefined;
+    return pidAlive(-state) ? 'live' : 'dead';
   }
 
   /**
@@ -185,15 +184,14 @@ export class ParticipantTable {
             Atomics.store(w, base + W_STATE, ACTIVE);
             continue;
           }
-        } else if (ParticipantTable.#deadClaim(state)) {
-          if (this.#restoreLiveOwner(base, state)) continue;
+        } else {
+          const claimer = ParticipantTable.#claimer(state);
+          if (claimer === 'live') contended = true;
+          if (claimer !== 'dead' || this.#restoreLiveOwner(base, state)) continue;
           if (!this.#claim(base, state)) {
             contended = true;
             continue;
           }
-        } else {
-          if (ParticipantTable.#liveClaim(state)) contended = true;
-          continue;
         }
         this.#fill(base, role, who);
         return i;
@@ -227,13 +225,12 @@ export class ParticipantTable {
       if (state === ACTIVE) {
         if (!isWho()) return true;
         if (Atomics.compareExchange(w, base + W_STATE, ACTIVE, -process.pid) === ACTIVE) break;
-      } else if (ParticipantTable.#deadClaim(state)) {
-        // A re-check by a process that died before giving the entry back.
-        if (!this.#restoreLiveOwner(base, state)) return true;
-      } else if (!ParticipantTable.#liveClaim(state)) {
-        return true; // free, or not a claim we can wait for: not who's any more
-      } else if (performance.now() > contendedUntil) {
-        return false;
+      } else {
+        const claimer = ParticipantTable.#claimer(state);
+        if (claimer === undefined) return true; // free, or not a claim we can wait for: not who's any more
+        // A dead claimer died inside a re-check: give the entry back to its live owner, if any.
+        if (claimer === 'dead' && !this.#restoreLiveOwner(base, state)) return true;
+        if (claimer === 'live' && performance.now() > contendedUntil) return false;
       }
     }
     // Under our claim the identity is stable: it may have changed hands before the claim.
@@ -267,10 +264,14 @@ export class ParticipantTable {
     if (Atomics.compareExchange(w, base + W_MARKS_LOCK, holder, me) !== holder) return 'busy';
     try {
       let state = Atomics.load(w, base + W_STATE);
-      if (ParticipantTable.#deadClaim(state) && this.#restoreLiveOwner(base, state)) state = Atomics.load(w, base + W_STATE);
+      let claimer = ParticipantTable.#claimer(state);
+      if (claimer === 'dead' && this.#restoreLiveOwner(base, state)) {
+        state = Atomics.load(w, base + W_STATE);
+        claimer = ParticipantTable.#claimer(state);
+      }
       if (state === ACTIVE) {
         if (Atomics.load(w, base + W_ROLE) === ROLE_CODES[ownerRole] && this.#identityIsAlive(base)) return 'owned';
-      } else if (ParticipantTable.#liveClaim(state)) {
+      } else if (claimer === 'live') {
         // Being claimed or freed: a new consumer clears stale marks of its index itself, and a
         // leaving one cleared its own before freeing.
         return 'busy';
