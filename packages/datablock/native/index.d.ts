@@ -83,6 +83,37 @@ export class Mapping {
   futexWake(offset: number, count: number): number;
 }
 
+/** One datagram received by a NotifySocket, with the sender's credentials (SCM_CREDENTIALS). */
+export interface NotifyMessage {
+  /** Sender's pid (as seen from this process's pid namespace). */
+  pid: number;
+  /** Sender's uid. */
+  uid: number;
+  /** The datagram as UTF-8 text (sd_notify: newline-separated KEY=VALUE lines such as "READY=1"). */
+  text: string;
+}
+
+/**
+ * The receiving end of the sd_notify protocol: an AF_UNIX SOCK_DGRAM socket bound at a filesystem
+ * `path` with SO_PASSCRED (give it to a child as NOTIFY_SOCKET), watched on the event loop
+ * (uv_poll); each datagram reaches `onMessage` on the JS thread. File descriptors sent along
+ * (systemd-notify's BARRIER=1) are closed at once; datagrams over 64 KiB are dropped. A throwing
+ * `onMessage` is an uncaught exception. Keeps the process alive while open, unless unref()'d.
+ * @throws ErrnoError with code ENAMETOOLONG (path over 107 bytes), EINVAL (empty, NUL, '@...'),
+ *   EADDRINUSE (path exists), ENOENT / ENOTDIR (no such directory), EACCES; TypeError
+ *   ERR_INVALID_ARG_TYPE for a non-string path or a non-function onMessage.
+ */
+export class NotifySocket {
+  constructor(path: string, onMessage: (message: NotifyMessage) => void);
+  readonly path: string;
+  /** Stops watching, closes the socket and unlinks its path (if it is still a socket). Idempotent. */
+  close(): void;
+  /** Keeps the event loop alive while open (the default). */
+  ref(): void;
+  /** Lets the process exit while the socket is open. */
+  unref(): void;
+}
+
 /** errno numbers returned by the mutex and futex methods (Linux values). */
 export const errno: Readonly<{
   EOWNERDEAD: number;

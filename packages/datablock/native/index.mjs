@@ -17,5 +17,6 @@ export const {
   abiVersion,
   crc32c,
   crc32cHardware,
+  NotifySocket,
 } = binding;
 export default binding;

@@ -7,11 +7,13 @@
 
 #include "crc32c.h"
 #include "mapping.h"
+#include "notify.h"
 #include "shm.h"
 
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   plh::InitShm(env, exports);
   plh::InitCrc32c(env, exports);
+  plh::InitNotify(env, exports);
   exports.Set("Mapping", plh::Mapping::Define(env));
 
   Napi::Object e = Napi::Object::New(env);

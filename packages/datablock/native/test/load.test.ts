@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const dir = fileURLToPath(new URL('..', import.meta.url));
-const keys = 'Mapping,abiVersion,crc32c,crc32cHardware,errno,exit,fdClose,fdOwner,fdSize,pthreadMutexSize,shmCreate,shmOpen,shmUnlink';
+const keys = 'Mapping,NotifySocket,abiVersion,crc32c,crc32cHardware,errno,exit,fdClose,fdOwner,fdSize,pthreadMutexSize,shmCreate,shmOpen,shmUnlink';
 
 describe('loading', () => {
   it('works with require (CJS)', () => {
