@@ -1,4 +1,4 @@
-export { READY_FD_ENV, RELEASE_FD_ENV, READY_HANDLE_ENV, DEFAULT_TIMEOUT_MS } from './constants.js';
+export { READY_FD_ENV, RELEASE_FD_ENV, READY_HANDLE_ENV, DEFAULT_TIMEOUT_MS, DEFAULT_RELEASE_TIMEOUT_MS } from './constants.js';
 export { ReadySignalError, type ReadySignalErrorCode } from './errors.js';
 export type { WaitOptions } from './arguments/wait-options.js';
 export {

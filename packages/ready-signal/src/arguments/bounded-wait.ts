@@ -10,7 +10,8 @@ export interface Settler<T> {
 /**
  * A promise bounded by a timeout and an AbortSignal. `register` hooks the settler into whatever
  * produces the outcome and returns a function that unhooks it; it runs once, whichever way the
- * wait ends. Timers are armed only here, never on the data path.
+ * wait ends. Timers are armed only here, never on the data path. A timeout of 0 checks once:
+ * the wait fails at once unless `register` settled it synchronously.
  */
 export function boundedWait<T>(
   options: NormalizedWaitOptions,
@@ -43,11 +44,14 @@ export function boundedWait<T>(
       unregister();
       return;
     }
+    const timedOut = (): void =>
+      settle(() => reject(new ReadySignalError('ERR_READY_TIMEOUT', describe.timeout(timeoutMs))));
+    if (timeoutMs === 0) {
+      timedOut(); // 0 = do not block: the outcome was not there at once
+      return;
+    }
     if (timeoutMs !== Infinity) {
-      timer = setTimeout(
-        () => settle(() => reject(new ReadySignalError('ERR_READY_TIMEOUT', describe.timeout(timeoutMs)))),
-        Math.min(timeoutMs, MAX_TIMER_MS),
-      );
+      timer = setTimeout(timedOut, Math.min(timeoutMs, MAX_TIMER_MS));
     }
     signal?.addEventListener('abort', onAbort, { once: true });
   });

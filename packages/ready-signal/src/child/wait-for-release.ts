@@ -1,6 +1,6 @@
 import { boundedWait } from '../arguments/bounded-wait.js';
 import { normalizeWaitOptions, type WaitOptions } from '../arguments/wait-options.js';
-import { RELEASE_FD_ENV } from '../constants.js';
+import { DEFAULT_RELEASE_TIMEOUT_MS, RELEASE_FD_ENV } from '../constants.js';
 import { checkFd } from './check-fd.js';
 import { ReleaseGate } from './release-gate.js';
 import { childState } from './state.js';
@@ -11,7 +11,7 @@ import { childState } from './state.js';
  * ERR_READY_PARENT_GONE on EOF, ERR_READY_TIMEOUT, ERR_READY_ABORTED or ERR_READY_BAD_FD.
  */
 export async function waitForRelease(options?: WaitOptions): Promise<void> {
-  const normalized = normalizeWaitOptions(options, 'waitForRelease()');
+  const normalized = normalizeWaitOptions(options, 'waitForRelease()', DEFAULT_RELEASE_TIMEOUT_MS);
   const state = childState();
   if (state.releaseFdText === undefined) return;
   if (state.release === undefined) {

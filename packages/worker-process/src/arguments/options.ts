@@ -13,9 +13,9 @@ export interface SpawnOptions {
   nodeOptions?: string[];
   /** Alias of nodeOptions. */
   execArgv?: string[];
-  /** Default timeout of waitForReady / waitForCheckpoint in ms (default 10 000). */
+  /** Default timeout of waitForReady / waitForCheckpoint in ms (default 10 000; Infinity: no bound). */
   readyTimeoutMs?: number;
-  /** Default timeout of waitForExit / expectOk in ms (default 10 000). */
+  /** Default timeout of waitForExit / expectOk in ms (default 10 000; Infinity: no bound). */
   exitTimeoutMs?: number;
   /** Grace period between SIGTERM and SIGKILL in ms (default 2 000). */
   killGraceMs?: number;
@@ -59,7 +59,18 @@ function invalid(message: string): WorkerProcessError {
   return new WorkerProcessError('ERR_WORKER_INVALID_ARGUMENT', message);
 }
 
-/** A timeout or size: a finite number >= 0. */
+/**
+ * The timeout convention of the whole project (top README, "Timeouts"), the one validator of this
+ * package: undefined → `fallback`; 0 → do not block; a positive number → an upper bound in ms;
+ * Infinity → no bound. Anything else is ERR_WORKER_INVALID_ARGUMENT.
+ */
+export function validateTimeout(value: unknown, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value === 'number' && value >= 0) return value === 0 ? 0 : value; // NaN fails >= 0; -0 becomes 0
+  throw invalid(`The ${name} option must be 0 (do not block), a positive number of milliseconds or Infinity (no bound), got ${describeValue(value)}.`);
+}
+
+/** A grace period or size: a finite number >= 0. */
 export function validateDuration(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
@@ -142,8 +153,8 @@ export function normalizeOptions(options: unknown, defaults: { readySignal: bool
     env,
     cwd,
     nodeOptions,
-    readyTimeoutMs: validateDuration(o.readyTimeoutMs, 'readyTimeoutMs', DEFAULT_READY_TIMEOUT_MS),
-    exitTimeoutMs: validateDuration(o.exitTimeoutMs, 'exitTimeoutMs', DEFAULT_EXIT_TIMEOUT_MS),
+    readyTimeoutMs: validateTimeout(o.readyTimeoutMs, 'readyTimeoutMs', DEFAULT_READY_TIMEOUT_MS),
+    exitTimeoutMs: validateTimeout(o.exitTimeoutMs, 'exitTimeoutMs', DEFAULT_EXIT_TIMEOUT_MS),
     killGraceMs: validateDuration(o.killGraceMs, 'killGraceMs', DEFAULT_KILL_GRACE_MS),
     readySignal,
     release,
@@ -154,6 +165,7 @@ export function normalizeOptions(options: unknown, defaults: { readySignal: bool
 
 /** Options of one wait (waitForReady, waitForCheckpoint, waitForExit, expectOk). */
 export interface WaitOptions {
+  /** undefined: the spawn option's default; 0: do not block; a positive number: ms; Infinity: no bound. */
   timeoutMs?: number;
   signal?: AbortSignal;
 }
@@ -170,7 +182,7 @@ export function validateWaitOptions(options: unknown, where: string): { timeoutM
     }
   }
   return {
-    timeoutMs: o.timeoutMs === undefined ? undefined : validateDuration(o.timeoutMs, `${where} timeoutMs`, 0),
+    timeoutMs: o.timeoutMs === undefined ? undefined : validateTimeout(o.timeoutMs, `${where} timeoutMs`, 0),
     graceMs: o.graceMs === undefined ? undefined : validateDuration(o.graceMs, `${where} graceMs`, 0),
     signal: validateAbortSignal(o.signal, `${where} signal`),
   };

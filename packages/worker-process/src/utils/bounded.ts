@@ -1,8 +1,14 @@
-/** Waits for `promise` at most `ms` milliseconds. Never rejects: a rejection counts as settled. */
+/** Largest delay setTimeout accepts; longer bounds are clamped to it (about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Waits for `promise` at most `ms` milliseconds (Infinity: no bound). Never rejects: a rejection
+ * counts as settled.
+ */
 export async function within<T>(promise: Promise<T>, ms: number): Promise<{ settled: true; value: T } | { settled: false }> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<{ settled: false }>((resolve) => {
-    timer = setTimeout(() => resolve({ settled: false }), ms);
+    if (ms !== Infinity) timer = setTimeout(() => resolve({ settled: false }), Math.min(ms, MAX_TIMER_MS));
   });
   try {
     return await Promise.race([
