@@ -7,6 +7,7 @@ import { selfIdentity } from '../liveness.js';
 import { native, type NativeMapping } from '../native.js';
 import { validateName } from '../names.js';
 import { ParticipantTable, type ParticipantInfo, type ParticipantRole } from '../participants.js';
+import { SlotContext, type BlockAccess } from '../slots/context.js';
 import { RobustMutex } from '../mutex/robust-mutex.js';
 import { DEFAULT_ATTACH_TIMEOUT_MS } from '../mutex/datablock-mutex.js';
 import { createSegment, openSegment, publishMagic, unlinkSegment, withMagic, type MappedSegment } from '../segment.js';
@@ -34,29 +35,18 @@ interface Views {
   participants: ParticipantTable;
 }
 
-/** Internals for the slot protocol (same package only): see internal.ts. */
-export interface DataBlockInternals {
-  readonly mapping: NativeMapping;
-  readonly layout: BlockLayout;
-  /** Block-wide protocol state, STATE_SIZE bytes as i32. */
-  readonly state: Int32Array;
-  /** Slot control array: slotCount entries of 16 i32 (one cache line each). */
-  readonly control: Int32Array;
-  /** Payload view of slot i (made once, cached; length slotSize). */
-  slot(index: number): Uint8Array;
-  readonly participants: ParticipantTable;
-  /** Registers this process in another role (e.g. 'producer'); returns the entry index. */
-  register(role: ParticipantRole): number;
-  unregister(index: number): void;
-  /** Runs `fn` at the start of block.close() (while still open); returns a remover. */
-  onClose(fn: () => void): () => void;
+/** Internals for the slot protocol and tests (same package only): see internal.ts. */
+export type DataBlockInternals = BlockAccess;
+
+const contexts = new WeakMap<DataBlock, SlotContext>();
+
+/** @internal The block's access object (throws ERR_DATABLOCK_CLOSED once closed). */
+export function getInternals(block: DataBlock): DataBlockInternals {
+  return slotContext(block).block;
 }
 
-const internals = new WeakMap<DataBlock, DataBlockInternals>();
-
-/** @internal */
-export function getInternals(block: DataBlock): DataBlockInternals {
-  const found = internals.get(block);
+function slotContext(block: DataBlock): SlotContext {
+  const found = contexts.get(block);
   if (found === undefined || block.closed) throw closedError(CTX_KIND, block?.name ?? '?');
   return found;
 }
@@ -92,7 +82,8 @@ export class DataBlock {
       participants: new ParticipantTable(new Int32Array(m.buffer(layout.participantsOffset, layout.participantCapacity * PARTICIPANT_STRIDE))),
     };
     const self = this;
-    internals.set(this, {
+    contexts.set(this, new SlotContext({
+      name,
       mapping: m,
       layout,
       get state() { return self.#live().state; },
@@ -105,7 +96,8 @@ export class DataBlock {
         self.#closeHooks.add(fn);
         return () => { self.#closeHooks.delete(fn); };
       },
-    });
+      isClosed: () => state.closed,
+    }));
   }
 
   /**
@@ -196,20 +188,17 @@ export class DataBlock {
    * ERR_DATABLOCK_PRODUCER_EXISTS; a dead one is replaced.
    */
   producer(options?: ProducerOptions): Producer {
-    this.#live();
-    return new Producer(this, options);
+    return new Producer(slotContext(this), options);
   }
 
   /** A consumer (registered with role 'consumer'); what it reads depends on the block's policy. */
   consumer(options?: ConsumerOptions): Consumer {
-    this.#live();
-    return new Consumer(this, options);
+    return new Consumer(slotContext(this), options);
   }
 
   /** Slot states, owners, readers and participants with liveness (reads /proc; not a hot path). */
   diagnose(): Diagnosis {
-    this.#live();
-    return diagnose(this);
+    return diagnose(slotContext(this));
   }
 
   /**
@@ -218,8 +207,7 @@ export class DataBlock {
    * writer lives, unless `force: true`.
    */
   forceReclaimSlot(index: number, options?: RecoveryOptions): ReclaimResult {
-    this.#live();
-    return forceReclaimSlot(this, index, options);
+    return forceReclaimSlot(slotContext(this), index, options);
   }
 
   /**
@@ -228,8 +216,7 @@ export class DataBlock {
    * participants in `options.participants` even if they are alive.
    */
   releaseZombieReaders(options?: RecoveryOptions & { participants?: number[] }): ZombieReleaseResult {
-    this.#live();
-    return releaseZombieReaders(this, options);
+    return releaseZombieReaders(slotContext(this), options);
   }
 
   /**
@@ -237,8 +224,7 @@ export class DataBlock {
    * stops waiting for them. `force: true` with `participants` also drops live ones.
    */
   cleanupDeadConsumers(options?: RecoveryOptions & { participants?: number[] }): CleanupResult {
-    this.#live();
-    return cleanupDeadConsumers(this, options);
+    return cleanupDeadConsumers(slotContext(this), options);
   }
 
   /** Registered processes (creator, attachers, producers, consumers) with their liveness. */

@@ -1,7 +1,6 @@
 import { isDataBlockError } from '../errors.js';
 import { PARTICIPANT_WORDS } from '../participants.js';
 import { deadlineAfter } from '../timeouts.js';
-import type { DataBlock } from '../block/datablock.js';
 import { checksumFunction } from './checksum.js';
 import {
   COMMITTED, CONTROL_WORDS, C_CHECKSUM, C_FLAGS, C_LENGTH, C_PENDING_LO, C_READERS_LO, C_SEQ_LO, C_STATE, F_CHECKSUM,
@@ -49,15 +48,14 @@ export class Consumer implements ReadSlotOwner {
   #removeHook: () => void;
 
   /** @internal use block.consumer() */
-  constructor(block: DataBlock, options?: ConsumerOptions) {
+  constructor(ctx: SlotContext, options?: ConsumerOptions) {
     const { debugViews, spinUs } = parseEndpointOptions(options, 'consumer');
-    const ctx = new SlotContext(block);
     this.#ctx = ctx;
     this.#debug = debugViews;
     this.#policy = policyCode(ctx.layout.policy);
     this.#checksum = ctx.layout.checksumPolicy === 'none' ? null : checksumFunction(ctx.layout.checksum);
     this.#enforced = ctx.layout.checksumPolicy === 'enforced';
-    const p = ctx.internals.register('consumer');
+    const p = ctx.block.register('consumer');
     this.#participant = p;
     this.#word = p < 32 ? 0 : 1;
     this.#bit = 1 << (p & 31);
@@ -73,13 +71,13 @@ export class Consumer implements ReadSlotOwner {
       if (this.#policy === SEQUENTIAL) this.#joinSequential();
       else if (this.#policy === SYNC) this.#joinSync();
     } catch (error) {
-      ctx.internals.unregister(p);
+      ctx.block.unregister(p);
       throw error;
     }
     this.#publishPosition();
     this.#attempt = () => this.#attemptOrEnd();
     this.#spec = { spinUs, counter: S_COMMIT_COUNTER, waiters: S_CONSUMER_WAITERS_LO + this.#word, waiterBit: this.#bit };
-    this.#removeHook = ctx.internals.onClose(() => this.close());
+    this.#removeHook = ctx.block.onClose(() => this.close());
   }
 
   #joinSequential(): void {
@@ -250,7 +248,7 @@ export class Consumer implements ReadSlotOwner {
     if (this.#debug) {
       data = new Uint8Array(ctx.mapping.buffer(ctx.layout.dataOffset + idx * ctx.layout.slotStride, length));
     } else {
-      const view = this.#views[idx] ?? (this.#views[idx] = ctx.internals.slot(idx));
+      const view = this.#views[idx] ?? (this.#views[idx] = ctx.block.slot(idx));
       data = view.subarray(0, length);
     }
     let ok: boolean | undefined;
@@ -380,7 +378,7 @@ export class Consumer implements ReadSlotOwner {
     const held = this.#held;
     if (held !== null) held.release();
     ctx.clearConsumerBits(this.#participant, this.#policy === SYNC);
-    ctx.internals.unregister(this.#participant);
+    ctx.block.unregister(this.#participant);
   }
 
   [Symbol.dispose](): void {

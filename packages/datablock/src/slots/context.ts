@@ -1,21 +1,42 @@
 import { DataBlockError, closedError, type DataBlockErrorCode } from '../errors.js';
-import type { DataBlock } from '../block/datablock.js';
-import { getInternals, type DataBlockInternals } from '../block/datablock.js';
 import type { BlockLayout } from '../layout/validate.js';
 import type { NativeMapping } from '../native.js';
-import { PARTICIPANT_WORDS, ROLE_CODES, type MarksOutcome, type ParticipantTable } from '../participants.js';
+import { PARTICIPANT_WORDS, ROLE_CODES, type MarksOutcome, type ParticipantRole, type ParticipantTable } from '../participants.js';
 import {
   CONTROL_WORDS, MAX_READER_INDEX, C_PENDING_HI, C_PENDING_LO, C_READERS_HI, C_READERS_LO, S_CONSUMER_WAITERS_HI, S_CONSUMER_WAITERS_LO, S_COMMIT_COUNTER,
   S_PRODUCER_WAITERS, S_RELEASE_COUNTER, S_SEQ_CONSUMER, S_SYNC_ACTIVE_HI, S_SYNC_ACTIVE_LO,
 } from './constants.js';
 
 /**
- * Everything a producer or consumer needs from its block, resolved once (views made at attach).
+ * What a block hands its endpoints and recovery calls (DataBlock builds it; this layer never
+ * imports DataBlock). The views are made once at create/attach and detached by close().
+ */
+export interface BlockAccess {
+  readonly name: string;
+  readonly layout: BlockLayout;
+  readonly mapping: NativeMapping;
+  /** Block-wide protocol state, STATE_SIZE bytes as i32. */
+  readonly state: Int32Array;
+  /** Slot control array: slotCount entries of 16 i32 (one cache line each). */
+  readonly control: Int32Array;
+  readonly participants: ParticipantTable;
+  /** Payload view of slot i (made once, cached; length slotSize). */
+  slot(index: number): Uint8Array;
+  /** Registers this process in another role (e.g. 'producer'); returns the entry index. */
+  register(role: ParticipantRole): number;
+  unregister(index: number): void;
+  /** Runs `fn` at the start of block.close() (while still open); returns a remover. */
+  onClose(fn: () => void): () => void;
+  isClosed(): boolean;
+}
+
+/**
+ * The slot protocol's view of one block: the words and views an endpoint needs, resolved once,
+ * and the protocol steps several endpoints share (notify, reap a consumer's marks).
  */
 export class SlotContext {
-  readonly block: DataBlock;
+  readonly block: BlockAccess;
   readonly name: string;
-  readonly internals: DataBlockInternals;
   readonly layout: BlockLayout;
   readonly mapping: NativeMapping;
   readonly state: Int32Array;
@@ -24,26 +45,24 @@ export class SlotContext {
   readonly pwords: Int32Array;
   readonly slotCount: number;
 
-  constructor(block: DataBlock) {
-    const internals = getInternals(block);
+  constructor(block: BlockAccess) {
     this.block = block;
     this.name = block.name;
-    this.internals = internals;
-    this.layout = internals.layout;
-    this.mapping = internals.mapping;
-    this.state = internals.state;
-    this.control = internals.control;
-    this.table = internals.participants;
+    this.layout = block.layout;
+    this.mapping = block.mapping;
+    this.state = block.state;
+    this.control = block.control;
+    this.table = block.participants;
     this.pwords = this.table.words;
     this.slotCount = this.layout.slotCount;
   }
 
   get closed(): boolean {
-    return this.block.closed;
+    return this.block.isClosed();
   }
 
   checkOpen(): void {
-    if (this.block.closed) throw closedError('DataBlock', this.name);
+    if (this.block.isClosed()) throw closedError('DataBlock', this.name);
   }
 
   /** Byte offset of state word `i` in the mapping (for futex calls). */

@@ -1,11 +1,10 @@
-import type { DataBlock } from '../block/datablock.js';
 import type { BlockLayout } from '../layout/validate.js';
 import { PARTICIPANT_WORDS, type ParticipantTable } from '../participants.js';
 import {
   CONTROL_WORDS, C_LENGTH, C_PENDING_HI, C_PENDING_LO, C_READERS_HI, C_READERS_LO, C_SEQ_LO, C_STATE, C_WRITER,
   P_POS_LO, STATE_NAMES, WRITING, S_EOS, S_PRODUCER, S_SYNC_ACTIVE_HI, S_SYNC_ACTIVE_LO, S_WRITE_SEQ_LO,
 } from './constants.js';
-import { SlotContext, bitsOf } from './context.js';
+import { bitsOf, type SlotContext } from './context.js';
 import type { ConsumerDiagnosis, Diagnosis, OwnerInfo, SlotDiagnosis } from './recovery.js';
 import { read64 } from './seq64.js';
 
@@ -22,8 +21,7 @@ export interface DiagnoseViews {
   readonly table: ParticipantTable;
 }
 
-export function diagnose(block: DataBlock): Diagnosis {
-  const ctx = new SlotContext(block);
+export function diagnose(ctx: SlotContext): Diagnosis {
   return diagnoseViews({ layout: ctx.layout, state: ctx.state, control: ctx.control, table: ctx.table });
 }
 

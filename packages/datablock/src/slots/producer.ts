@@ -1,6 +1,5 @@
 import { invalidArgument } from '../errors.js';
 import { deadlineAfter } from '../timeouts.js';
-import type { DataBlock } from '../block/datablock.js';
 import { checksumFunction } from './checksum.js';
 import {
   COMMITTED, CONTROL_WORDS, C_CHECKSUM, C_FLAGS, C_LENGTH, C_PENDING_HI, C_PENDING_LO, C_READERS_HI, C_READERS_LO,
@@ -45,21 +44,20 @@ export class Producer implements WriteSlotOwner {
   #removeHook: () => void;
 
   /** @internal use block.producer() */
-  constructor(block: DataBlock, options?: ProducerOptions) {
+  constructor(ctx: SlotContext, options?: ProducerOptions) {
     const { debugViews, spinUs } = parseEndpointOptions(options, 'producer');
-    const ctx = new SlotContext(block);
     this.#ctx = ctx;
     this.#debug = debugViews;
     this.#policy = policyCode(ctx.layout.policy);
     this.#slotSize = ctx.layout.slotSize;
     this.#checksum = ctx.layout.checksumPolicy === 'none' ? null : checksumFunction(ctx.layout.checksum);
-    const p = ctx.internals.register('producer');
+    const p = ctx.block.register('producer');
     this.#participant = p;
     this.#tag = p + 1;
     try {
       this.#claim();
     } catch (error) {
-      ctx.internals.unregister(p);
+      ctx.block.unregister(p);
       throw error;
     }
     // Resume after the last commit. A predecessor that died between marking its slot COMMITTED
@@ -79,7 +77,7 @@ export class Producer implements WriteSlotOwner {
       return this.#step();
     };
     this.#spec = { spinUs, counter: S_RELEASE_COUNTER, waiters: S_PRODUCER_WAITERS, waiterBit: 1, onIdle: () => this.#reapDeadReaders() };
-    this.#removeHook = ctx.internals.onClose(() => this.close());
+    this.#removeHook = ctx.block.onClose(() => this.close());
   }
 
   /**
@@ -195,7 +193,7 @@ export class Producer implements WriteSlotOwner {
     if (this.#debug) {
       data = new Uint8Array(ctx.mapping.buffer(ctx.layout.dataOffset + idx * ctx.layout.slotStride, this.#slotSize));
     } else {
-      data = this.#views[idx] ?? (this.#views[idx] = ctx.internals.slot(idx));
+      data = this.#views[idx] ?? (this.#views[idx] = ctx.block.slot(idx));
     }
     const slot = new WriteSlot(this, this.#seq, idx, data);
     this.#held = slot;
@@ -352,7 +350,7 @@ export class Producer implements WriteSlotOwner {
     const held = this.#held;
     if (held !== null) held.abort();
     Atomics.compareExchange(ctx.state, S_PRODUCER, this.#tag, 0);
-    ctx.internals.unregister(this.#participant);
+    ctx.block.unregister(this.#participant);
   }
 
   [Symbol.dispose](): void {

@@ -1,11 +1,10 @@
 import { invalidArgument } from '../errors.js';
-import type { DataBlock } from '../block/datablock.js';
 import type { MarksOutcome, ParticipantInfo } from '../participants.js';
 import {
   COMMITTED, CONTROL_WORDS, C_PENDING_HI, C_PENDING_LO, C_READERS_HI, C_READERS_LO, C_STATE, C_WRITER,
   DRAINING, FREE, STATE_NAMES, S_PRODUCER, S_SEQ_CONSUMER, S_SYNC_ACTIVE_HI, S_SYNC_ACTIVE_LO, WRITING, type SlotStateName,
 } from './constants.js';
-import { SlotContext, bitsOf } from './context.js';
+import { bitsOf, type SlotContext } from './context.js';
 
 export interface RecoveryOptions {
   /** Act even when the owner is alive (unsafe: only when you know it is stuck). Default false. */
@@ -77,8 +76,7 @@ function parseForce(options: RecoveryOptions | undefined): boolean {
   return options.force === true;
 }
 
-export function forceReclaimSlot(block: DataBlock, index: number, options?: RecoveryOptions): ReclaimResult {
-  const ctx = new SlotContext(block);
+export function forceReclaimSlot(ctx: SlotContext, index: number, options?: RecoveryOptions): ReclaimResult {
   const force = parseForce(options);
   if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= ctx.slotCount) {
     throw invalidArgument(`slot index must be an integer from 0 to ${ctx.slotCount - 1}; got ${String(index)}`);
@@ -138,8 +136,7 @@ function namedParticipants(ctx: SlotContext, list: number[] | undefined): Set<nu
   return out;
 }
 
-export function releaseZombieReaders(block: DataBlock, options?: RecoveryOptions & { participants?: number[] }): ZombieReleaseResult {
-  const ctx = new SlotContext(block);
+export function releaseZombieReaders(ctx: SlotContext, options?: RecoveryOptions & { participants?: number[] }): ZombieReleaseResult {
   const force = parseForce(options);
   const named = namedParticipants(ctx, options?.participants);
   const sync = ctx.layout.policy === 'sequential-sync';
@@ -175,8 +172,7 @@ export function releaseZombieReaders(block: DataBlock, options?: RecoveryOptions
   return Object.freeze({ released });
 }
 
-export function cleanupDeadConsumers(block: DataBlock, options?: RecoveryOptions & { participants?: number[] }): CleanupResult {
-  const ctx = new SlotContext(block);
+export function cleanupDeadConsumers(ctx: SlotContext, options?: RecoveryOptions & { participants?: number[] }): CleanupResult {
   const force = parseForce(options);
   const named = namedParticipants(ctx, options?.participants);
   const sync = ctx.layout.policy === 'sequential-sync';
