@@ -1,8 +1,10 @@
 import { READY_FD_ENV, READY_HANDLE_ENV, RELEASE_FD_ENV } from '../constants.js';
+import { fdVariable } from './check-fd.js';
 import type { ReleaseGate } from './release-gate.js';
 
 /** Per-process child-side state; shared by the ESM and CJS builds through a global symbol. */
 export interface ChildState {
+  /** PLH_TEST_READY_FD as found at import; undefined when unset or empty. */
   readyFdText: string | undefined;
   readyHandle: string | undefined;
   releaseFdText: string | undefined;
@@ -25,9 +27,9 @@ export function childState(): ChildState {
   let state = holder[KEY];
   if (state === undefined) {
     state = {
-      readyFdText: process.env[READY_FD_ENV],
-      readyHandle: process.env[READY_HANDLE_ENV],
-      releaseFdText: process.env[RELEASE_FD_ENV],
+      readyFdText: fdVariable(process.env[READY_FD_ENV]),
+      readyHandle: fdVariable(process.env[READY_HANDLE_ENV]),
+      releaseFdText: fdVariable(process.env[RELEASE_FD_ENV]),
       readyFd: undefined,
       signalled: false,
       closed: false,
