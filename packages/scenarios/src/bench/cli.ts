@@ -2,12 +2,23 @@
 // plh benchmarks: `node dist/bench/cli.js [names...] [--quick] [--out DIR]`.
 // Prints one markdown table per benchmark and writes each as JSON (default ./bench-results).
 import { resolve } from 'node:path';
-import { markdownTable, writeBenchJson, type Benchmark } from './harness.js';
-import { slotRoundTrip, slotThroughput } from './datablock.js';
+import { goalsTable, markdownTable, writeBenchJson, type Benchmark, type Goal } from './harness.js';
+import { slotRoundTrip } from './roundtrip.js';
+import { slotThroughput } from './throughput.js';
 import { mutexBench } from './mutex.js';
 import { readyLatency } from './ready-latency.js';
 
 const benchmarks: Benchmark[] = [readyLatency, mutexBench, slotRoundTrip, slotThroughput];
+
+/** Goals of issue 12 measured by other commands, listed so the table is complete. */
+const OUTSIDE_GOALS: Goal[] = [
+  {
+    measure: 'mutex.AttacherAcquiresAfterCreator',
+    goal: 'at least 5x faster than its sleep-based original',
+    met: null,
+    value: 'measured by `plh-scenarios compare`',
+  },
+];
 
 async function main(argv: string[]): Promise<number> {
   let quick = false;
@@ -31,13 +42,19 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const selected = names.length === 0 ? benchmarks : benchmarks.filter((b) => names.includes(b.name));
+  const goals: Goal[] = [];
   for (const benchmark of selected) {
     process.stderr.write(`running ${benchmark.name}${quick ? ' (quick)' : ''}...\n`);
     const table = await benchmark.run({ quick });
     console.log(`${markdownTable(table)}\n`);
+    goals.push(...(table.goals ?? []));
     const file = writeBenchJson(out, benchmark.name, table);
     process.stderr.write(`wrote ${file}\n`);
   }
+  if (names.length === 0) goals.push(...OUTSIDE_GOALS);
+  const summary = goalsTable(goals);
+  console.log(markdownTable(summary));
+  writeBenchJson(out, 'goals', summary);
   return 0;
 }
 

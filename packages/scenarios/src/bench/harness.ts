@@ -17,6 +17,45 @@ export interface BenchTable {
   notes: string[];
   /** Raw figures, written to JSON. */
   data: Record<string, unknown>;
+  /** Goals of issue 12 this benchmark measured, gathered into one table at the end of the run. */
+  goals?: Goal[];
+}
+
+/** One performance goal: what is measured, the bar, and where this run stands. */
+export interface Goal {
+  measure: string;
+  goal: string;
+  /** null: not measured in this run (`value` says why). */
+  met: boolean | null;
+  value: string;
+}
+
+export const verdict = (met: boolean | null): string => (met === null ? 'not measured' : met ? 'met' : 'NOT met');
+
+/** The closing table of a bench run: every goal, met / NOT met, with this run's figure. */
+export function goalsTable(goals: readonly Goal[]): BenchTable {
+  return {
+    title: 'Goals (issue 12; ratios from this run)',
+    columns: ['measure', 'goal', 'this run', 'verdict'],
+    rows: goals.map((g) => [g.measure, g.goal, g.value, verdict(g.met)]),
+    notes: [],
+    data: { goals },
+  };
+}
+
+/** Median and spread (max/min) of repeated measures of one figure. */
+export interface Repeated {
+  runs: number[];
+  median: number;
+  spread: number;
+}
+
+export function repeated(runs: readonly number[]): Repeated {
+  const sorted = [...runs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  const spread = sorted.length === 0 || sorted[0] === 0 ? 0 : sorted[sorted.length - 1]! / sorted[0]!;
+  return { runs: [...runs], median, spread };
 }
 
 export interface Benchmark {
@@ -55,6 +94,7 @@ export function markdownTable(table: BenchTable): string {
     ...table.rows.map(cells),
     '',
     ...table.notes.map((note) => `- ${note}`),
+    ...(table.goals ?? []).map((g) => `- goal: ${g.measure} ${g.goal} — ${verdict(g.met)} (${g.value})`),
   ].join('\n');
 }
 

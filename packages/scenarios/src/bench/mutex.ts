@@ -95,10 +95,10 @@ export const mutexBench: Benchmark = {
           ['two-process hand-offs per second', plhRate.toFixed(0), fileRate.toFixed(0), ratio(plhRate, fileRate)],
         ],
         notes: [
-          `goal: uncontended lock+unlock at most 200 ns — ${plhNs <= 200 ? 'met' : 'NOT met'} (${plhNs.toFixed(0)} ns)`,
-          `goal: hand-off at least 100 times faster than proper-lockfile — ${speedup >= 100 ? 'met' : 'NOT met'} (${speedup.toFixed(0)}x)`,
+          `hand-off at least 100 times faster than proper-lockfile — ${speedup >= 100 ? 'met' : 'NOT met'} (${speedup.toFixed(0)}x)`,
           'proper-lockfile retries with minTimeout 1 ms, maxTimeout 10 ms (its fastest sensible setting)',
         ],
+        goals: [{ measure: 'mutex lock+unlock uncontended', goal: 'at most 200 ns', met: plhNs <= 200, value: `${plhNs.toFixed(0)} ns` }],
         data: { plhNs, fileNs, plhRate, fileRate },
       };
     } finally {
