@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: {"index": "src/index.ts", "cli": "src/cli.ts", "workers": "src/workers.ts", "bench/cli": "src/bench/cli.ts", "bench/ready-child": "src/bench/ready-child.ts", "bench/mutex-child": "src/bench/mutex-child.ts", "bench/slot-child": "src/bench/slot-child.ts", "baseline/worker": "src/baseline/worker.ts", "fuzz/child": "src/fuzz/child.ts", "crash/worker": "src/crash/worker.ts"},
+  entry: {"index": "src/index.ts", "cli": "src/cli.ts", "workers": "src/workers.ts", "bench/cli": "src/bench/cli.ts", "bench/ready-child": "src/bench/ready-child.ts", "bench/mutex-child": "src/bench/mutex-child.ts", "bench/slot-child": "src/bench/slot-child.ts"},
   format: ['esm', 'cjs'],
   dts: { entry: 'src/index.ts' },
   clean: true,

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { findScenarios, scenarios } from './catalog/index.js';
 import { formatTable, summarise } from './report.js';
+import { exitOnSignals } from './live-runs.js';
 import { runScenarios } from './runner.js';
 import { FUZZ_USAGE, fuzzCommand } from './fuzz/command.js';
 import { STRESS_USAGE, compareCommand, stressCommand } from './stress/command.js';
@@ -72,6 +73,7 @@ async function run(args: string[]): Promise<number> {
     console.error(`plh-scenarios: ${(err as Error).message}`);
     return 2;
   }
+  exitOnSignals();
   const results = await runScenarios(selected, {
     repeat,
     onResult: json

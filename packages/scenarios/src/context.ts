@@ -1,16 +1,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   spawnProcess as spawnAnyProcess,
   spawnWorkerWithReadySignal,
   type WorkerProcess,
 } from '@plh/worker-process';
 import type { ScenarioContext, SpawnOptions } from './scenario.js';
+import { trackRun } from './live-runs.js';
+import type { WorkerName } from './workers/registry.js';
 
-/** The worker entry built next to this file (dist/workers.js). */
-export const workersEntry = fileURLToPath(new URL('./workers.js', import.meta.url));
+import { workersEntry } from './worker-entry.js';
+
+export { workersEntry };
 
 let runCounter = 0;
 
@@ -26,6 +28,8 @@ export function createScenarioContext(options: { waitMs: number }): OwnedContext
   const events: string[] = [];
   const cleanups: Array<() => void | Promise<void>> = [];
   const runId = `${process.pid}-${++runCounter}`;
+  const names: string[] = [];
+  const untrack = trackRun({ workers, names, cleanups, tempDir });
 
   const track = (worker: WorkerProcess): WorkerProcess => {
     workers.push(worker);
@@ -37,7 +41,7 @@ export function createScenarioContext(options: { waitMs: number }): OwnedContext
     waitMs: options.waitMs,
     events,
     workers,
-    spawnWorker(workerName: string, args: string[] = [], spawnOptions: SpawnOptions = {}) {
+    spawnWorker(workerName: WorkerName, args: string[] = [], spawnOptions: SpawnOptions = {}) {
       return track(
         spawnWorkerWithReadySignal(workersEntry, workerName, args, {
           env: spawnOptions.env,
@@ -55,7 +59,9 @@ export function createScenarioContext(options: { waitMs: number }): OwnedContext
       );
     },
     uniqueName(prefix: string) {
-      return `${prefix}-${runId}`;
+      const name = `${prefix}-${runId}`;
+      names.push(name);
+      return name;
     },
     record(event: string) {
       events.push(event);
@@ -79,6 +85,7 @@ export function createScenarioContext(options: { waitMs: number }): OwnedContext
         }
       }
       rmSync(tempDir, { recursive: true, force: true });
+      untrack();
     },
   };
 }

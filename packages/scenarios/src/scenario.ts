@@ -1,4 +1,5 @@
 import type { WorkerProcess } from '@plh/worker-process';
+import type { WorkerName } from './workers/registry.js';
 
 /**
  * A scenario is a sequence of events between real processes that proves one ordering or
@@ -27,7 +28,8 @@ export interface SpawnOptions {
 
 export interface ScenarioContext {
   /** Spawns `node workers.js <workerName> ...args` with a ready signal; killed at cleanup. */
-  spawnWorker(workerName: string, args?: string[], options?: SpawnOptions): WorkerProcess;
+  /** Runs a worker of the one entry (dist/workers.js) by its name in workers/registry.ts. */
+  spawnWorker(workerName: WorkerName, args?: string[], options?: SpawnOptions): WorkerProcess;
   /** Spawns any executable with a ready signal; killed at cleanup. */
   spawnProcess(file: string, args?: string[], options?: SpawnOptions): WorkerProcess;
   /** A private temporary directory, removed at cleanup. */

@@ -2,16 +2,15 @@
 // workers running at once; each planned kill ends one generation of its worker, and a
 // replacement (the next generation) attaches, recovers and goes on. Then the driver says
 // "finish", the last generations end cleanly, and the round's invariants are checked.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { DataBlock } from '@plh/datablock';
+import { spawnWorkerWithReadySignal, type WorkerProcess } from '@plh/worker-process';
+import { onLines } from '../campaign/lines.js';
+import { workersEntry } from '../context.js';
 import type { CrashResources } from './cleanup.js';
 import { problem, type CrashCounters } from './counters.js';
 import { workersOf, type CrashRole, type PlannedKill, type PlannedRound } from './plan.js';
 import { FLEX_ZONE_SIZE, L_LAST, M_A, M_B, SLOT_COUNT, SLOT_SIZE, STUCK_EXIT_CODE } from './protocol.js';
-
-/** The worker entry built next to the CLI (dist/crash/worker.js). */
-export const crashWorkerEntry = fileURLToPath(new URL('./crash/worker.js', import.meta.url));
 
 /** PLH_CRASH_TRACE=1 prints every worker event on stderr (debugging a failure). */
 const TRACE = process.env.PLH_CRASH_TRACE === '1';
@@ -42,6 +41,7 @@ interface Exit {
 }
 
 interface Generation {
+  worker: WorkerProcess;
   child: ChildProcess;
   kill: PlannedKill | undefined;
   /** Resolves true at the first operation, false if the process exited before. */
@@ -52,6 +52,16 @@ interface Generation {
   /** True once its exit was accounted for as a failure. */
   failed: boolean;
   stderr: string;
+}
+
+/** One release on the worker's pipe ("go", then "finish"); a worker already gone needs none. */
+function tell(g: Generation | undefined): void {
+  if (g === undefined || g.child.exitCode !== null || g.child.signalCode !== null) return;
+  try {
+    g.worker.release();
+  } catch {
+    // Exited meanwhile: its exit is accounted for by the lane.
+  }
 }
 
 interface Lane {
@@ -165,18 +175,20 @@ export class Round {
     const point = kill?.point ?? 'none';
     // A process armed for an external kill runs unpaced, so the kill can land anywhere in its work.
     const paceMs = point === 'external' ? 0 : this.#opts.paceMs;
-    const child = spawn(
-      process.execPath,
-      [crashWorkerEntry, `crash.${lane.role}`, block, String(gen), point, String(kill?.at ?? 0), String(paceMs), standby ? 'standby' : 'now'],
-      // fd 3: the lifeline; the worker exits when it reads EOF there (the campaign died).
-      { stdio: ['pipe', 'pipe', 'pipe', 'pipe'], env: { ...process.env, PLH_PARENT_LIFELINE_FD: '3', PLH_CRASH_EXPLICIT: this.#opts.explicitRecovery === false ? '0' : '1' } },
+    // Through @plh/worker-process: its lifeline ends the worker if the campaign dies; the
+    // release pipe carries "go" (a standby generation starts) and then "finish".
+    const worker = spawnWorkerWithReadySignal(
+      workersEntry,
+      `crash.${lane.role}`,
+      [block, String(gen), point, String(kill?.at ?? 0), String(paceMs), standby ? 'standby' : 'now'],
+      { env: { PLH_CRASH_EXPLICIT: this.#opts.explicitRecovery === false ? '0' : '1' }, release: true, maxBuffer: 64 * 1024 },
     );
+    const child = worker.child;
     this.#c.processes++;
     this.#opts.resources.children.add(child);
-    child.stdin!.on('error', () => {});
     let okResolve: (v: boolean) => void = () => {};
     const g: Generation = {
-      child, kill, killedByDriver: false, failed: false, stderr: '',
+      worker, child, kill, killedByDriver: false, failed: false, stderr: '',
       ok: new Promise<boolean>((resolve) => {
         okResolve = resolve;
       }),
@@ -189,16 +201,7 @@ export class Round {
       }),
     };
     this.#live.add(g);
-    let pending = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      pending += chunk.toString();
-      let nl;
-      while ((nl = pending.indexOf('\n')) >= 0) {
-        const line = pending.slice(0, nl);
-        pending = pending.slice(nl + 1);
-        if (line) this.#onLine(lane, g, line, okResolve);
-      }
-    });
+    onLines(child.stdout, (line) => this.#onLine(lane, g, line, okResolve));
     child.stderr!.on('data', (chunk: Buffer) => {
       if (g.stderr.length < 4000) g.stderr += chunk.toString();
     });
@@ -254,7 +257,7 @@ export class Round {
       }
       lane.gen++;
       g = standby!;
-      g.child.stdin!.write('go\n');
+      tell(g); // go
     }
   }
 
@@ -280,7 +283,7 @@ export class Round {
       }
       const finals = await Promise.all(lanes.map((lane) => this.#runLane(lane)));
       if (!this.#aborted) {
-        for (const [i, lane] of lanes.entries()) if (lane.role !== 'consumer') finals[i]?.child.stdin!.write('finish\n');
+        for (const [i, lane] of lanes.entries()) if (lane.role !== 'consumer') tell(finals[i]); // finish
         const ends = await within(Promise.all(finals.map((g) => g!.exited)), FINISH_BOUND_MS);
         if (ends === 'bound') {
           this.#fail('stuck', `round ${plan.index}: the last generations did not end within ${FINISH_BOUND_MS} ms of "finish"`);

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { PROGRESS_EVERY_MS } from '../progress.js';
 import { CrashResources } from './cleanup.js';
 import { failures, newCounters, reportProblemsTo, type CrashCounters } from './counters.js';
 import { planCampaign, type PlannedRound } from './plan.js';
@@ -43,14 +44,18 @@ export async function runCrash(options: CrashOptions): Promise<CrashReport> {
   const started = performance.now();
   let nextRound = 0;
   let lastLog = 0;
+  let lastLogAt = performance.now();
   const runLoop = async () => {
     while (nextRound < plan.length) {
       const round = new Round(plan[nextRound++]!, { paceMs: options.paceMs, participants: options.participants, explicitRecovery: options.explicitRecovery, counters, resources });
       const pending = round.run();
       if (round.index === 0) log(`crash: seed ${options.seed}, ${options.kills} kills in ${plan.length} rounds; first round running (segment ${round.name})`);
       await pending;
-      if (counters.kills - lastLog >= 100 || nextRound === plan.length) {
+      // Every 100 kills, and at least every PROGRESS_EVERY_MS (a CI log is never silent for long).
+      const now = performance.now();
+      if (counters.kills - lastLog >= 100 || now - lastLogAt >= PROGRESS_EVERY_MS || nextRound === plan.length) {
         lastLog = counters.kills;
+        lastLogAt = now;
         log(`crash: ${counters.kills}/${options.kills} kills, ${failures(counters)} failures (${((performance.now() - started) / 1000).toFixed(1)} s)`);
       }
     }

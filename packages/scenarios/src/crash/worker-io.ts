@@ -1,11 +1,11 @@
-// Worker side helpers: events on stdout, the kill directive, the finish command on stdin.
-import { writeSync } from 'node:fs';
+// Worker side helpers: events on stdout (campaign/lines.ts), the kill directive, the "go" and
+// "finish" commands (releases on the ready-signal release pipe).
+import { waitForRelease } from '@plh/worker-process/worker';
+import { emitLine } from '../campaign/lines.js';
 import { STUCK_EXIT_CODE } from './protocol.js';
 
 /** One event line on stdout; synchronous, so it reaches the pipe before any later SIGKILL. */
-export function emit(line: string): void {
-  writeSync(1, `${line}\n`);
-}
+export const emit = emitLine;
 
 export interface Directive {
   block: string;
@@ -37,8 +37,10 @@ export function selfKiller(d: Directive): (point: string, op: number) => void {
 }
 
 /**
- * Commands from the driver on stdin: "go" (a standby generation starts: it was spawned ahead of
- * time, so its start-up cost overlaps its predecessor's work) and "finish" (end cleanly).
+ * Commands from the driver, one release each on the release pipe: "go" (a standby generation
+ * starts: it was spawned ahead of time, so its start-up cost overlaps its predecessor's work),
+ * then "finish" (end cleanly). A generation that is not standby starts at once, so its first
+ * release is "finish".
  */
 export interface Commands {
   readonly finishing: boolean;
@@ -48,27 +50,18 @@ export interface Commands {
 
 let commands: Commands | undefined;
 
+/** The driver is gone (EOF on the release pipe): the lifeline ends us too; exit like it does. */
+const driverGone = (): never => process.exit(129);
+
 export function driverCommands(d: Directive): Commands {
   if (commands) return commands;
-  let goResolve: () => void = () => {};
-  const state = { finishing: false, go: new Promise<void>((resolve) => (goResolve = resolve)) };
-  let text = '';
-  process.stdin.on('data', (chunk: Buffer) => {
-    text += chunk.toString();
-    if (text.includes('go\n')) {
-      goResolve();
-      // From now on stdin must not keep the process alive on its own.
-      (process.stdin as { unref?: () => void }).unref?.();
-    }
-    if (text.includes('finish')) state.finishing = true;
-  });
-  process.stdin.on('error', () => {});
-  // The driver died: the lifeline (runWorker) also ends us; a closed stdin too.
-  process.stdin.on('end', () => process.exit(129));
-  if (!d.standby) {
-    goResolve();
-    (process.stdin as { unref?: () => void }).unref?.();
-  }
+  const state = { finishing: false, go: Promise.resolve() };
+  const awaitFinish = () =>
+    waitForRelease({ timeoutMs: Infinity }).then(() => {
+      state.finishing = true;
+    }, driverGone);
+  if (d.standby) state.go = waitForRelease({ timeoutMs: Infinity }).then(() => void awaitFinish(), driverGone);
+  else void awaitFinish();
   commands = state;
   return state;
 }

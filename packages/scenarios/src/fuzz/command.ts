@@ -1,3 +1,4 @@
+import { Progress } from '../progress.js';
 import { parseArgs } from '../stress/args.js';
 import { formatFuzz, fuzzCrashCount } from './format.js';
 import { runFuzz } from './run-fuzz.js';
@@ -16,12 +17,14 @@ export async function fuzzCommand(args: readonly string[]): Promise<number> {
   });
   const json = parsed.flags.has('--json');
   const one = parsed.numbers.get('--case');
+  const cases = parsed.numbers.get('--cases') ?? 10_000;
+  const progress = new Progress('fuzz', one === undefined ? cases : 1, 'cases');
   const report = await runFuzz({
-    cases: parsed.numbers.get('--cases') ?? 10_000,
+    cases,
     seed: parsed.numbers.get('--seed') ?? DEFAULT_FUZZ_SEED,
     batch: parsed.numbers.get('--batch'),
     only: one === undefined ? undefined : [one],
-    onProgress: json ? undefined : (done, total) => process.stderr.write(`fuzz: ${done}/${total}\n`),
+    onProgress: json ? undefined : () => progress.step(),
   });
   if (json) console.log(JSON.stringify({ ...report, crashes: fuzzCrashCount(report) }, null, 2));
   else console.log(formatFuzz(report));

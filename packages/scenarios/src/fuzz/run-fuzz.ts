@@ -1,14 +1,12 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawnWorker } from '@plh/worker-process';
+import { onLines } from '../campaign/lines.js';
+import { workersEntry } from '../context.js';
 import { guardProcesses } from '../stress/guard.js';
 import { capturePristineImages, shmPath, type ImageKind, type PristineImage } from './images.js';
 import { makeCase } from './mutate.js';
-
-/** The batch process entry (dist/fuzz/child.js). */
-export const fuzzChildEntry = fileURLToPath(new URL('./fuzz/child.js', import.meta.url));
 
 export interface FuzzOptions {
   cases: number;
@@ -75,12 +73,12 @@ interface BatchResult {
 /** Runs one batch process over `entries`; returns what it reported, and the case it died on. */
 function runBatch(entries: BatchEntry[], manifestPath: string, stallMs: number, onLine: () => void): Promise<BatchResult & { rest: BatchEntry[] }> {
   writeFileSync(manifestPath, JSON.stringify(entries.map(({ index, name, attachAs }) => ({ index, name, attachAs }))));
-  const child = spawn(process.execPath, [fuzzChildEntry, manifestPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const worker = spawnWorker(workersEntry, 'fuzz.batch', [manifestPath], { maxBuffer: 64 * 1024 });
+  const child = worker.child;
   const unguard = guardProcesses(() => child.kill('SIGKILL'));
   const outcomes = new Map<number, string>();
   const failures: FuzzFailure[] = [];
   let current: number | undefined;
-  let buffered = '';
   let stderr = '';
   let hung = false;
   let stall: NodeJS.Timeout | undefined;
@@ -93,29 +91,23 @@ function runBatch(entries: BatchEntry[], manifestPath: string, stallMs: number, 
     }, stallMs);
   };
   armStall();
-  child.stdout.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString();
-    let nl: number;
-    while ((nl = buffered.indexOf('\n')) >= 0) {
-      const text = buffered.slice(0, nl);
-      buffered = buffered.slice(nl + 1);
-      const [what, indexText, ...rest] = text.split(' ');
-      const index = Number(indexText);
-      if (what === 'start') current = index;
-      else if (what === 'done') {
-        const outcome = rest.join(' ');
-        outcomes.set(index, outcome.startsWith('exception') ? 'exception' : outcome);
-        if (outcome.startsWith('exception')) {
-          const entry = entries.find((e) => e.index === index);
-          failures.push({ index, kind: 'exception', detail: outcome, steps: entry?.steps ?? [] });
-        }
-        current = undefined;
-        onLine();
+  onLines(child.stdout, (text) => {
+    const [what, indexText, ...rest] = text.split(' ');
+    const index = Number(indexText);
+    if (what === 'start') current = index;
+    else if (what === 'done') {
+      const outcome = rest.join(' ');
+      outcomes.set(index, outcome.startsWith('exception') ? 'exception' : outcome);
+      if (outcome.startsWith('exception')) {
+        const entry = entries.find((e) => e.index === index);
+        failures.push({ index, kind: 'exception', detail: outcome, steps: entry?.steps ?? [] });
       }
-      armStall();
+      current = undefined;
+      onLine();
     }
+    armStall();
   });
-  child.stderr.on('data', (chunk: Buffer) => {
+  child.stderr!.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-2000);
   });
   return new Promise((resolve) => {
@@ -172,7 +164,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
         processes++;
         const result = await runBatch(entries, join(work, 'manifest.json'), stallMs, () => {
           done++;
-          if (done % 500 === 0) options.onProgress?.(done, indices.length);
+          options.onProgress?.(done, indices.length);
         });
         for (const outcome of result.outcomes.values()) outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
         failures.push(...result.failures);

@@ -1,4 +1,5 @@
 import { findScenarios } from '../catalog/index.js';
+import { Progress } from '../progress.js';
 import { runCompare } from '../baseline/compare.js';
 import { formatCompare } from '../baseline/format.js';
 import { parseArgs, UsageError } from './args.js';
@@ -26,12 +27,15 @@ export async function stressCommand(args: readonly string[]): Promise<number> {
   }
   const json = parsed.flags.has('--json');
   const selected = findScenarios(parsed.names);
+  const repeat = parsed.numbers.get('--repeat') ?? 200;
+  const progress = new Progress('stress', selected.length * repeat, 'runs');
   const report = await runStress(selected, {
-    repeat: parsed.numbers.get('--repeat') ?? 200,
+    repeat,
     hogs: parsed.numbers.get('--hogs') ?? defaultHogCount(),
     memoryTight: parsed.flags.has('--memory-tight'),
     onResult: json ? undefined : (r) => {
       if (!r.ok) process.stderr.write(`FAIL ${r.name} #${r.iteration}: ${r.error ?? ''}\n`);
+      progress.step(!r.ok);
     },
     log: json ? () => {} : undefined,
   });
