@@ -7,5 +7,5 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'node20',
-  external: ['vitest', '@plh/ready-signal', 'execa'],
+  external: ['vitest', '@plh/ready-signal', 'execa', '@plh/datablock-native'],
 });

@@ -12,7 +12,11 @@ export type WorkerProcessErrorCode =
   | 'ERR_WORKER_NO_RELEASE_PIPE'
   | 'ERR_WORKER_ABORTED'
   | 'ERR_WORKER_FAILED'
-  | 'ERR_WORKER_BAD_LIFELINE_FD';
+  | 'ERR_WORKER_BAD_LIFELINE_FD'
+  /** A ready strategy learned that the child can never become ready (ERRNO=, a wrong exit code). */
+  | 'ERR_WORKER_READY_FAILED'
+  /** Ready.sdNotify() without the @plh/datablock-native addon installed. */
+  | 'ERR_WORKER_READY_NATIVE_MISSING';
 
 export interface WorkerProcessErrorDetails {
   pid?: number;

@@ -10,6 +10,13 @@ export {
   DEFAULT_KILL_GRACE_MS,
 } from './arguments/options.js';
 export { killAllWorkers } from './exit/kill-all.js';
+
+// Readiness of any program, and the timeline of what happened.
+export * as Ready from './ready/index.js';
+export type { ReadyStrategy, ReadyResult } from './ready/strategy.js';
+export type { ListeningSocket } from './ready/proc-net.js';
+export { renderTimeline, type RenderTimelineOptions } from './timeline/render.js';
+export type { TimelineEvent, TimelineSource } from './timeline/events.js';
 export { WorkerProcessError, type WorkerProcessErrorCode } from './errors.js';
 
 // Child side: worker entries.

@@ -4,6 +4,11 @@ import { validateWaitOptions, type NormalizedOptions, type WaitOptions } from '.
 import { WorkerProcessError, type WorkerProcessErrorCode } from './errors.js';
 import { liveWorkers } from './exit/registry.js';
 import { OutputBuffer } from './io/output.js';
+import { FirstLine } from './ready/first-line.js';
+import type { NotifyChannel } from './ready/notify-channel.js';
+import { Readiness, type ReadyHost } from './ready/readiness.js';
+import type { OutputStream, ReadyResult } from './ready/strategy.js';
+import { mergeEvents, type TimelineEvent } from './timeline/events.js';
 import { describeExit, outputSection, type ExitInfo } from './return/describe.js';
 import { anySignal, within } from './utils/bounded.js';
 
@@ -41,6 +46,7 @@ interface WorkerProcessInit {
   options: NormalizedOptions;
   ready: ReadySignalSetup | undefined;
   lifelineFd: number;
+  notify?: NotifyChannel | undefined;
 }
 
 /** A spawned child. Created by spawnWorker, spawnWorkerWithReadySignal and spawnProcess. */
@@ -66,6 +72,8 @@ export class WorkerProcess {
   #timedOut = false;
   #forcedKill = false;
   #terminating: Promise<void> | undefined;
+  readonly #readiness: Readiness | undefined;
+  readonly #ownEvents: TimelineEvent[] = [];
 
   /** @internal use the spawn functions */
   constructor(init: WorkerProcessInit) {
@@ -81,6 +89,7 @@ export class WorkerProcess {
     this.#stderr = new OutputBuffer(options.maxBuffer);
     this.#stdout.attach(child.stdout);
     this.#stderr.attach(child.stderr);
+    this.#ownEvents.push({ type: 'spawn', hrtime: this.#startNs, command: [init.file, ...init.args].join(' ').slice(0, 200) });
 
     const lifeline = child.stdio[init.lifelineFd] as NodeJS.ReadableStream & { on: Function } | null | undefined;
     lifeline?.on('error', () => {});
@@ -91,6 +100,8 @@ export class WorkerProcess {
       child.once('exit', (exitCode, signal) => {
         this.#endNs = process.hrtime.bigint();
         this.#exit = { exitCode, signal };
+        this.#ownEvents.push({ type: 'exit', hrtime: this.#endNs, exitCode, signal });
+        init.notify?.close();
         resolve(this.#exit);
       });
     });
@@ -100,6 +111,7 @@ export class WorkerProcess {
     this.#ready = init.ready
       ? attachReadySignal(child, init.ready)
       : undefined;
+    this.#readiness = options.ready ? new Readiness(options.ready, this.#readyHost(init)) : undefined;
 
     const registry = liveWorkers();
     registry.add(this);
@@ -131,12 +143,24 @@ export class WorkerProcess {
     return this.#ready?.events ?? [];
   }
 
-  /** Resolves when the child signals ready; rejects at once if it exits (or closes the pipe) first. */
-  async waitForReady(options?: WaitOptions): Promise<{ payload?: string }> {
+  /** Spawn, ready-pipe messages, what readiness strategies observed, and the exit, in order (hrtime). */
+  get timeline(): ReadonlyArray<TimelineEvent> {
+    return mergeEvents(this.#ownEvents, this.events);
+  }
+
+  /**
+   * Resolves when the child is ready by its `ready` strategy (Ready.signal() for the ready pipe):
+   * `{ by, payload?, ... }`. Rejects at once if the child dies first; a timeout's error reports
+   * what each strategy saw.
+   */
+  async waitForReady(options?: WaitOptions): Promise<ReadyResult> {
     const o = validateWaitOptions(options, 'waitForReady');
-    const ready = this.#requireReady('waitForReady');
     const timeoutMs = o.timeoutMs ?? this.#options.readyTimeoutMs;
-    return this.#guard(() => ready.waitForReady({ timeoutMs, signal: anySignal(o.signal, this.#options.signal) }), 'ready', timeoutMs);
+    const signal = anySignal(o.signal, this.#options.signal);
+    if (this.#readiness && this.#readiness.strategy.kind !== 'signal') return this.#readiness.wait(timeoutMs, signal);
+    const ready = this.#requireReady('waitForReady');
+    const result = await this.#guard(() => ready.waitForReady({ timeoutMs, signal }), 'ready', timeoutMs);
+    return { by: 'signal', ...result };
   }
 
   /** Resolves when the child reports the named checkpoint (after ready). */
@@ -225,6 +249,35 @@ export class WorkerProcess {
   /** `await using worker = spawnWorker(...)`: terminates the worker when the scope ends. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.terminate();
+  }
+
+  #readyHost(init: WorkerProcessInit): ReadyHost {
+    const listeners = new Set<(stream: OutputStream, chunk: Buffer) => void>();
+    for (const stream of ['stdout', 'stderr'] as const) {
+      this.child[stream]?.on('data', (chunk: Buffer | string) => {
+        const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+        for (const listener of [...listeners]) listener(stream, buffer);
+      });
+    }
+    const readyStream = init.ready ? (this.child.stdio[init.ready.readyFd] as import('node:stream').Readable | null) : null;
+    return {
+      pid: this.pid,
+      child: this.child,
+      output: (stream) => (stream === 'stdout' ? this.stdout : this.stderr),
+      onOutput: (listener) => {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+      readyPipe: this.#ready,
+      firstLine: readyStream ? new FirstLine(readyStream) : undefined,
+      notify: init.notify,
+      exited: () => this.#exit,
+      exit: this.#exitPromise,
+      closed: this.#closePromise,
+      observe: (strategy, text) => void this.#ownEvents.push({ type: 'observed', hrtime: process.hrtime.bigint(), strategy, text }),
+      label: () => this.#label(),
+      details: () => this.#details(),
+    };
   }
 
   #result(): WorkerExitResult {

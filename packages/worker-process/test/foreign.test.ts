@@ -18,7 +18,7 @@ describe('spawnProcess with readySignal: true', () => {
   it('a Python child signals ready and waits for release', async () => {
     const child = spawnProcess('python3', ['-c', PYTHON], { readySignal: true });
     expect(child.scenario).toBeUndefined();
-    await expect(child.waitForReady()).resolves.toEqual({});
+    await expect(child.waitForReady()).resolves.toEqual({ by: 'signal' });
     child.release();
     const result = await child.expectOk();
     expect(result.stdout).toBe('python released\n');

@@ -8,7 +8,7 @@ cleanupWorkersAfterEach();
 describe('spawnWorkerWithReadySignal', () => {
   it('waitForReady resolves with the payload, and the ready event is recorded', async () => {
     const worker = spawnWorkerWithReadySignal(WORKER, 'ready.payload', ['port=4711']);
-    await expect(worker.waitForReady()).resolves.toEqual({ payload: 'port=4711' });
+    await expect(worker.waitForReady()).resolves.toEqual({ by: 'signal', payload: 'port=4711' });
     await worker.expectOk();
     expect(worker.events).toHaveLength(1);
     expect(worker.events[0]).toMatchObject({ type: 'ready', payload: 'port=4711' });

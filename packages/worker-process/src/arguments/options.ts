@@ -2,6 +2,8 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { WorkerProcessError } from '../errors.js';
 import { describeValue } from './scenario.js';
+import { needsReadyPipe, normalizeReady } from '../ready/option.js';
+import type { ReadyStrategy } from '../ready/strategy.js';
 
 /** Options shared by spawnWorker, spawnWorkerWithReadySignal and spawnProcess. */
 export interface SpawnOptions {
@@ -25,6 +27,8 @@ export interface SpawnOptions {
   signal?: AbortSignal;
   /** Bytes of stdout and of stderr kept (the tail); default 16 MiB each. */
   maxBuffer?: number;
+  /** How waitForReady knows the child is ready: a strategy of the Ready namespace (Ready.listening(), Ready.log(...), ...). */
+  ready?: ReadyStrategy;
 }
 
 /** spawnProcess adds the ready pipe only on request. */
@@ -43,6 +47,8 @@ export interface NormalizedOptions {
   release: boolean;
   signal: AbortSignal | undefined;
   maxBuffer: number;
+  /** The readiness strategy (Ready.signal() when the ready pipe is on and no other was given). */
+  ready: ReadyStrategy | undefined;
 }
 
 export const DEFAULT_READY_TIMEOUT_MS = 10_000;
@@ -52,7 +58,7 @@ export const DEFAULT_MAX_BUFFER = 16 * 1024 * 1024;
 
 const KNOWN_KEYS = [
   'env', 'cwd', 'nodeOptions', 'execArgv', 'readyTimeoutMs', 'exitTimeoutMs', 'killGraceMs',
-  'release', 'signal', 'maxBuffer', 'readySignal',
+  'release', 'signal', 'maxBuffer', 'readySignal', 'ready',
 ] as const;
 
 function invalid(message: string): WorkerProcessError {
@@ -141,8 +147,13 @@ export function normalizeOptions(options: unknown, defaults: { readySignal: bool
     : o.execArgv !== undefined ? validateStringArray(o.execArgv, 'execArgv')
     : [];
 
-  const readySignal = o.readySignal === undefined ? defaults.readySignal : o.readySignal;
-  if (typeof readySignal !== 'boolean') throw invalid(`The readySignal option must be a boolean, got ${describeValue(readySignal)}.`);
+  const askedSignal = o.readySignal === undefined ? defaults.readySignal : o.readySignal;
+  if (typeof askedSignal !== 'boolean') throw invalid(`The readySignal option must be a boolean, got ${describeValue(askedSignal)}.`);
+  if (o.readySignal === true && o.ready !== undefined) {
+    throw invalid('Pass either readySignal: true or a ready strategy, not both (readySignal: true is the short form of ready: Ready.signal()).');
+  }
+  const ready = normalizeReady(o.ready, askedSignal);
+  const readySignal = askedSignal || needsReadyPipe(ready);
   if (o.release !== undefined && typeof o.release !== 'boolean') throw invalid(`The release option must be a boolean, got ${describeValue(o.release)}.`);
   const release = readySignal && (o.release as boolean | undefined) !== false;
   if (o.release === true && !readySignal) {
@@ -160,6 +171,7 @@ export function normalizeOptions(options: unknown, defaults: { readySignal: bool
     release,
     signal: validateAbortSignal(o.signal),
     maxBuffer: validateDuration(o.maxBuffer, 'maxBuffer', DEFAULT_MAX_BUFFER),
+    ready,
   };
 }
 

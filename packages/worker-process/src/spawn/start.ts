@@ -28,9 +28,10 @@ export function startChild(file: string, args: string[], options: NormalizedOpti
   const child = subprocess as unknown as ChildProcess;
   if (child.pid === undefined) {
     child.on('error', () => {});
+    plumbing.notify?.close();
     throw new WorkerProcessError('ERR_WORKER_SPAWN_FAILED', `Could not start ${JSON.stringify(file)}: ${whyNotExecutable(file)}`, { scenario });
   }
-  return new WorkerProcess({ child, file, args, scenario, options, ready: plumbing.ready, lifelineFd: plumbing.lifelineFd });
+  return new WorkerProcess({ child, file, args, scenario, options, ready: plumbing.ready, lifelineFd: plumbing.lifelineFd, notify: plumbing.notify });
 }
 
 function whyNotExecutable(file: string): string {

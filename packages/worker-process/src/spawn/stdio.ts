@@ -1,5 +1,6 @@
 import { prepareReadySignal, READY_FD_ENV, RELEASE_FD_ENV, type ReadySignalSetup } from '@plh/ready-signal';
 import type { NormalizedOptions } from '../arguments/options.js';
+import { NotifyChannel } from '../ready/notify-channel.js';
 import { LIFELINE_FD_ENV } from './lifeline-env.js';
 
 export interface ChildPlumbing {
@@ -7,6 +8,8 @@ export interface ChildPlumbing {
   env: Record<string, string | undefined>;
   ready: ReadySignalSetup | undefined;
   lifelineFd: number;
+  /** The sd_notify socket (Ready.sdNotify()); its path is in NOTIFY_SOCKET. */
+  notify: NotifyChannel | undefined;
 }
 
 /**
@@ -18,6 +21,7 @@ export function planChildPlumbing(options: NormalizedOptions): ChildPlumbing {
   const ready = options.readySignal ? prepareReadySignal({ release: options.release, firstFd: 3 }) : undefined;
   const extra = ready ? ready.stdio : [];
   const lifelineFd = 3 + extra.length;
+  const notify = options.ready?.needs.notifySocket ? new NotifyChannel() : undefined;
   return {
     stdio: ['ignore', 'pipe', 'pipe', ...extra, 'pipe'],
     env: {
@@ -26,8 +30,10 @@ export function planChildPlumbing(options: NormalizedOptions): ChildPlumbing {
       [RELEASE_FD_ENV]: undefined,
       ...(ready ? ready.env : {}),
       [LIFELINE_FD_ENV]: String(lifelineFd),
+      ...(notify ? { NOTIFY_SOCKET: notify.path } : {}),
     },
     ready,
     lifelineFd,
+    notify,
   };
 }

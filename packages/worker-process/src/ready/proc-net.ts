@@ -1,0 +1,97 @@
+// TCP sockets in LISTEN state that belong to a set of processes, read from /proc/net/tcp{,6} and
+// /proc/<pid>/fd (Linux). No connection is attempted: another process or a proxy on the same port
+// cannot be mistaken for the child, and IPv4 vs IPv6 is read, not guessed.
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+
+export interface ListeningSocket {
+  /** '127.0.0.1', '0.0.0.0', '::1', '::' ... */
+  address: string;
+  family: 4 | 6;
+  port: number;
+  /** The process holding it. */
+  pid: number;
+}
+
+const TCP_LISTEN = '0A';
+
+/** Socket inodes held open by `pid` (from the fd links "socket:[inode]"). */
+export function socketInodes(pid: number): Set<string> {
+  const inodes = new Set<string>();
+  let fds: string[];
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return inodes; // gone, or not ours to read
+  }
+  for (const fd of fds) {
+    let target: string;
+    try {
+      target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+    } catch {
+      continue;
+    }
+    if (target.startsWith('socket:[')) inodes.add(target.slice(8, -1));
+  }
+  return inodes;
+}
+
+/** /proc/net/tcp stores each 32-bit word of an address in host (little-endian) byte order. */
+function wordBytes(hex: string): number[] {
+  const bytes: number[] = [];
+  for (let i = hex.length - 2; i >= 0; i -= 2) bytes.push(parseInt(hex.slice(i, i + 2), 16));
+  return bytes;
+}
+
+export function decodeAddress(hex: string, family: 4 | 6): string {
+  if (family === 4) return wordBytes(hex).join('.');
+  const bytes: number[] = [];
+  for (let w = 0; w < 4; w++) bytes.push(...wordBytes(hex.slice(w * 8, w * 8 + 8)));
+  const groups: string[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push(((bytes[i]! << 8) | bytes[i + 1]!).toString(16));
+  if (groups.slice(0, 5).every((g) => g === '0') && groups[5] === 'ffff') {
+    return `::ffff:${bytes.slice(12).join('.')}`;
+  }
+  // Compress the longest run of zero groups.
+  let best = -1;
+  let bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== '0') { i++; continue; }
+    let j = i;
+    while (j < 8 && groups[j] === '0') j++;
+    if (j - i > bestLen && j - i > 1) { best = i; bestLen = j - i; }
+    i = j;
+  }
+  if (best === -1) return groups.join(':');
+  return `${groups.slice(0, best).join(':')}::${groups.slice(best + bestLen).join(':')}`;
+}
+
+/** LISTEN sockets in one /proc/net table whose inode is in `owners` (inode → pid). */
+export function parseListenTable(table: string, family: 4 | 6, owners: Map<string, number>): ListeningSocket[] {
+  const found: ListeningSocket[] = [];
+  const lines = table.split('\n');
+  for (let i = 1; i < lines.length; i++) {
+    const fields = lines[i]!.trim().split(/\s+/);
+    if (fields.length < 10 || fields[3] !== TCP_LISTEN) continue;
+    const pid = owners.get(fields[9]!);
+    if (pid === undefined) continue;
+    const [addressHex, portHex] = fields[1]!.split(':');
+    found.push({ address: decodeAddress(addressHex!, family), family, port: parseInt(portHex!, 16), pid });
+  }
+  return found;
+}
+
+function readTable(name: string): string {
+  try {
+    return readFileSync(`/proc/net/${name}`, 'latin1');
+  } catch {
+    return ''; // e.g. no IPv6 in this kernel
+  }
+}
+
+/** Every TCP LISTEN socket held by one of `pids`. */
+export function listeningSockets(pids: readonly number[]): ListeningSocket[] {
+  const owners = new Map<string, number>();
+  for (const pid of pids) for (const inode of socketInodes(pid)) owners.set(inode, pid);
+  if (owners.size === 0) return [];
+  return [...parseListenTable(readTable('tcp'), 4, owners), ...parseListenTable(readTable('tcp6'), 6, owners)];
+}
