@@ -8,9 +8,9 @@ export { DataBlockError, DATABLOCK_ERROR_CODES, isDataBlockError } from './error
 export type { DataBlockErrorCode, ObjectKind } from './errors.js';
 export type { BlockLayout, MutexLayout } from './layout/validate.js';
 export type { ChecksumKind, ChecksumPolicy, Policy } from './layout/constants.js';
-export { isAlive, readStartTime, selfIdentity } from './liveness.js';
-export type { ProcessIdentity } from './liveness.js';
-export type { ParticipantInfo, ParticipantRole } from './participants.js';
+export { isAlive, readStartTime, selfIdentity } from './participants/identity.js';
+export type { ProcessIdentity } from './participants/identity.js';
+export type { ParticipantInfo, ParticipantRole } from './participants/table.js';
 export { validateName, maxNameLength } from './names.js';
 export { listSegments, inspectSegment, gcSegments } from './inspect/index.js';
 export type { SegmentSummary, SegmentReport, GcResult } from './inspect/index.js';

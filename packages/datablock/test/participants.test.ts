@@ -2,12 +2,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DataBlock } from '../src/index.js';
 import { getInternals, PARTICIPANT_WORDS } from '../src/internal.js';
-import { C_READERS_LO, C_STATE, C_WRITER, S_PRODUCER, S_SEQ_CONSUMER, WRITING } from '../src/slots/constants.js';
-import { readStartTime } from '../src/liveness.js';
+import { C_READERS_LO, C_STATE, S_PRODUCER, S_SEQ_CONSUMER, WRITING, ownedState } from '../src/slots/constants.js';
+import { readStartTime } from '../src/participants/identity.js';
 import { expectCode, namer } from './helpers.js';
 
-// The participants table's claim word (word 0 = -pid while a process claims or frees an entry)
-// and marks lock (word 5 = pid of a process clearing marks of that index): see participants.ts.
+// The participants table's claim word (word 0 = -tid while a thread claims or frees an entry)
+// and marks lock (word 6 = tid of a thread clearing marks of that index): see participants/table.ts.
 // A reaper that found an entry abandoned must never clear the marks of a process that took the
 // entry meanwhile; a registrar must never take an entry whose marks are being cleared. These
 // tests set those words to real live and dead pids and check both sides of the interlock.
@@ -42,8 +42,9 @@ function writeEntry(words: Int32Array, entry: number, pid: number, role: number,
   const start = readStartTime(pid) ?? 1;
   Atomics.store(words, STATE(entry) + 1, role);
   Atomics.store(words, STATE(entry) + 2, pid);
-  Atomics.store(words, STATE(entry) + 3, start % 2 ** 32);
-  Atomics.store(words, STATE(entry) + 4, Math.floor(start / 2 ** 32));
+  Atomics.store(words, STATE(entry) + 3, pid);
+  Atomics.store(words, STATE(entry) + 4, start % 2 ** 32);
+  Atomics.store(words, STATE(entry) + 5, Math.floor(start / 2 ** 32));
   Atomics.store(words, STATE(entry), state);
 }
 const CONSUMER = 4;
@@ -56,7 +57,7 @@ function make(maxParticipants: number, policy: 'latest-only' | 'sequential' = 'l
   return { block, words: i.participants.words, control: i.control, state: i.state };
 }
 const STATE = (entry: number) => entry * PARTICIPANT_WORDS;
-const LOCK = (entry: number) => entry * PARTICIPANT_WORDS + 5;
+const LOCK = (entry: number) => entry * PARTICIPANT_WORDS + 6;
 
 describe('participant entries: claims and the marks lock', () => {
   it('register never takes an entry whose marks lock a live process holds, and takes over a lock left by a dead one', () => {
@@ -116,7 +117,8 @@ describe('participant entries: claims and the marks lock', () => {
     // Entry 2: a dead consumer (pid + start time of no live process) still marked on slot 1.
     Atomics.store(words, STATE(2) + 1, 4); // role consumer
     Atomics.store(words, STATE(2) + 2, deadPid);
-    Atomics.store(words, STATE(2) + 3, 1);
+    Atomics.store(words, STATE(2) + 3, deadPid);
+    Atomics.store(words, STATE(2) + 4, 1);
     Atomics.store(words, STATE(2), 2);
     Atomics.or(control, 16 + C_READERS_LO, 1 << 2);
 
@@ -139,7 +141,8 @@ describe('participant entries: claims and the marks lock', () => {
     // Entry 1: a dead producer that owns the producer word.
     Atomics.store(words, STATE(1) + 1, 3);
     Atomics.store(words, STATE(1) + 2, deadPid);
-    Atomics.store(words, STATE(1) + 3, 1);
+    Atomics.store(words, STATE(1) + 3, deadPid);
+    Atomics.store(words, STATE(1) + 4, 1);
     Atomics.store(words, STATE(1), 2);
     Atomics.store(state, S_PRODUCER, 2);
     Atomics.store(words, LOCK(1), livePid);
@@ -172,15 +175,14 @@ describe('participant entries: claims and the marks lock', () => {
     expectCode(() => block.producer(), 'ERR_DATABLOCK_PRODUCER_EXISTS');
     expect(Atomics.load(state, S_PRODUCER)).toBe(2);
     Atomics.store(words, STATE(1), -deadPid);
-    Atomics.store(control, C_STATE, WRITING);
-    Atomics.store(control, C_WRITER, 2);
+    Atomics.store(control, C_STATE, ownedState(WRITING, 2)); // token of entry 1, generation 0
     expectCode(() => block.forceReclaimSlot(0), 'ERR_DATABLOCK_OWNER_ALIVE');
-    expect(Atomics.load(control, C_STATE)).toBe(WRITING);
+    expect(Atomics.load(control, C_STATE)).toBe(ownedState(WRITING, 2));
     // Once that producer is dead, both are taken over.
     writeEntry(words, 1, deadPid, PRODUCER, 2);
     expect(block.forceReclaimSlot(0)).toMatchObject({ action: 'freed' });
     const p = block.producer();
-    expect(Atomics.load(state, S_PRODUCER)).toBe(p.participantIndex + 1);
+    expect(Atomics.load(state, S_PRODUCER)).toBe(getInternals(block).participants.tokenOf(p.participantIndex));
   });
 
   it('a sequential-consumer word naming no entry at all (corrupt) is cleared, not waited on', () => {
@@ -188,7 +190,7 @@ describe('participant entries: claims and the marks lock', () => {
       const { block, state } = make(4, 'sequential');
       Atomics.store(state, S_SEQ_CONSUMER, bad);
       const c = block.consumer();
-      expect(Atomics.load(state, S_SEQ_CONSUMER)).toBe(c.participantIndex + 1);
+      expect(Atomics.load(state, S_SEQ_CONSUMER)).toBe(getInternals(block).participants.tokenOf(c.participantIndex));
     }
   });
 });

@@ -3,10 +3,10 @@ import { BLOCK_MAGIC, CONTROL_STRIDE, PARTICIPANT_STRIDE } from '../layout/const
 import { computeBlockFields } from '../layout/compute.js';
 import { BLOCK_FIELDS, writeFields } from '../layout/fields.js';
 import { validateBlockHeader, type BlockLayout } from '../layout/validate.js';
-import { selfIdentity } from '../liveness.js';
+import { processIdentity, selfIdentity } from '../participants/identity.js';
 import { native, type NativeMapping } from '../native.js';
 import { validateName } from '../names.js';
-import { ParticipantTable, type ParticipantInfo, type ParticipantRole } from '../participants.js';
+import { ParticipantTable, type ParticipantInfo, type ParticipantRole } from '../participants/table.js';
 import { SlotContext, type BlockAccess } from '../slots/context.js';
 import { RobustMutex } from '../mutex/robust-mutex.js';
 import { DEFAULT_ATTACH_TIMEOUT_MS } from '../mutex/datablock-mutex.js';
@@ -21,7 +21,7 @@ import {
   cleanupDeadConsumers, forceReclaimSlot, releaseZombieReaders,
   type CleanupResult, type Diagnosis, type ReclaimResult, type RecoveryOptions, type ZombieReleaseResult,
 } from '../slots/recovery.js';
-import { diagnose } from '../slots/diagnose.js';
+import { diagnoseViews } from '../slots/diagnose.js';
 
 const CTX_KIND = 'DataBlock' as const;
 
@@ -45,7 +45,8 @@ export function getInternals(block: DataBlock): DataBlockInternals {
   return slotContext(block).block;
 }
 
-function slotContext(block: DataBlock): SlotContext {
+/** @internal The slot protocol's context of `block` (throws ERR_DATABLOCK_CLOSED once closed). */
+export function slotContext(block: DataBlock): SlotContext {
   const found = contexts.get(block);
   if (found === undefined || block.closed) throw closedError(CTX_KIND, block?.name ?? '?');
   return found;
@@ -107,8 +108,7 @@ export class DataBlock {
   static create(name: string, options: DataBlockCreateOptions): DataBlock {
     validateName(name, CTX_KIND);
     const { params, mode } = parseCreateOptions(options);
-    const me = selfIdentity();
-    const fields = computeBlockFields(params, me, Date.now());
+    const fields = computeBlockFields(params, processIdentity(), Date.now());
     const segment = createSegment(CTX_KIND, name, fields.segmentSize, mode);
     let block: DataBlock | undefined;
     try {
@@ -198,7 +198,7 @@ export class DataBlock {
 
   /** Slot states, owners, readers and participants with liveness (reads /proc; not a hot path). */
   diagnose(): Diagnosis {
-    return diagnose(slotContext(this));
+    return diagnoseViews(slotContext(this));
   }
 
   /**

@@ -9,7 +9,7 @@ export const BLOCK_MAGIC = 0x42484c50;
 /** 'PLHM' read as a little-endian u32 at offset 0 of a standalone DataBlockMutex segment. */
 export const MUTEX_MAGIC = 0x4d484c50;
 /** Format version of both kinds; an attacher refuses any other value. */
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 
 /** Bytes of the fixed header at offset 0 (fields + zero reserve). */
 export const HEADER_SIZE = 256;

@@ -4,7 +4,7 @@
  * Common prefix of both kinds (bytes 0..48):
  *   0   u32 magic            BLOCK_MAGIC 'PLHB' or MUTEX_MAGIC 'PLHM'. Written LAST by the creator
  *                            with Atomics.store (release); 0 while the segment is being built.
- *   4   u32 version          FORMAT_VERSION (2).
+ *   4   u32 version          FORMAT_VERSION (3).
  *   8   u32 headerSize       HEADER_SIZE (256).
  *   12  u32 flags            0 (reserved; any other value is rejected).
  *   16  u64 segmentSize      total bytes of the segment (page multiple); must be <= fstat size.

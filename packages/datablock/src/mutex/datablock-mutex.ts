@@ -3,10 +3,10 @@ import { DEFAULT_MUTEX_PARTICIPANTS, MAX_PARTICIPANTS, MUTEX_MAGIC, PARTICIPANT_
 import { computeMutexFields } from '../layout/compute.js';
 import { MUTEX_FIELDS, writeFields } from '../layout/fields.js';
 import { validateMutexHeader, type MutexLayout } from '../layout/validate.js';
-import { selfIdentity } from '../liveness.js';
+import { processIdentity, selfIdentity } from '../participants/identity.js';
 import { native } from '../native.js';
 import { validateName } from '../names.js';
-import { ParticipantTable, type ParticipantInfo } from '../participants.js';
+import { ParticipantTable, type ParticipantInfo } from '../participants/table.js';
 import { createSegment, openSegment, publishMagic, unlinkSegment, withMagic, type MappedSegment } from '../segment.js';
 import { normalizeTimeout } from '../timeouts.js';
 import { RobustMutex } from './robust-mutex.js';
@@ -73,15 +73,14 @@ export class DataBlockMutex extends RobustMutex {
     const opts = optionsObject(options, 'DataBlockMutex.create');
     const mode = validateMode(opts.mode);
     const capacity = validateMaxParticipants(opts.maxParticipants, DEFAULT_MUTEX_PARTICIPANTS);
-    const me = selfIdentity();
-    const fields = computeMutexFields(capacity, native.pthreadMutexSize, me, Date.now());
+    const fields = computeMutexFields(capacity, native.pthreadMutexSize, processIdentity(), Date.now());
     const segment = createSegment('DataBlockMutex', name, fields.segmentSize, mode);
     try {
       writeFields(segment.header, MUTEX_FIELDS, fields);
       segment.mapping.mutexInit(fields.mutexOffset);
       const layout = validateMutexHeader(withMagic(segment.header, MUTEX_MAGIC), segment.size, native.pthreadMutexSize, { kind: 'DataBlockMutex', name });
       const mutex = new DataBlockMutex(name, segment, layout, { closed: false });
-      mutex.#participantIndex = mutex.#participants.register('creator', me, { kind: 'DataBlockMutex', name });
+      mutex.#participantIndex = mutex.#participants.register('creator', selfIdentity(), { kind: 'DataBlockMutex', name });
       publishMagic(segment, MUTEX_MAGIC);
       return mutex;
     } catch (error) {

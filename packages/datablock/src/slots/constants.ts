@@ -18,11 +18,20 @@ export const COMMITTED = 2;
 export const DRAINING = 3;
 export const STATE_NAMES = ['FREE', 'WRITING', 'COMMITTED', 'DRAINING'] as const;
 export type SlotStateName = (typeof STATE_NAMES)[number];
+/**
+ * The state word of a WRITING or DRAINING slot also names its producer: bits 0-1 the state,
+ * bits 2-30 the producer's participant token (participants/table.ts). So a compare-exchange on
+ * the word acts only if that very registration still holds the slot (forceReclaimSlot, a new
+ * producer freeing a dead writer's slot), and a new producer on the same entry differs.
+ */
+export const STATE_MASK = 3;
+export const stateOf = (word: number): number => word & STATE_MASK;
+export const ownerOf = (word: number): number => word >>> 2;
+export const ownedState = (state: number, token: number): number => (token << 2) | state;
 
 /** Words of one slot control line (16 x i32 = 64 bytes). */
 export const C_STATE = 0;
-/** Participant index + 1 of the producer writing the slot (0 = none). */
-export const C_WRITER = 1;
+/** Word 1 is reserved (0): the writer is named in the state word (format version 3). */
 /** slotId of the slot's content (u64 as lo/hi, see seq64.ts). Written while WRITING. */
 export const C_SEQ_LO = 2;
 export const C_SEQ_HI = 3;
@@ -56,7 +65,7 @@ export const S_NEWEST = 1;
 /** Next slotId to commit (u64 lo/hi, seq64 protocol): the number of commits so far. */
 export const S_WRITE_SEQ_LO = 2;
 export const S_WRITE_SEQ_HI = 3;
-/** Participant index + 1 of the producer (0 = none). */
+/** Participant token of the producer (0 = none). */
 export const S_PRODUCER = 4;
 /** 1 when the producer ended the stream; S_EOS_SEQ_* = the number of slots in the stream. */
 export const S_EOS = 5;
@@ -77,7 +86,7 @@ export const S_PRODUCER_WAITERS = 48;
  */
 export const S_CONSUMER_WAITERS_LO = 49;
 export const S_CONSUMER_WAITERS_HI = 50;
-/** sequential: participant index + 1 of the one consumer (0 = none). */
+/** sequential: participant token of the one consumer (0 = none). */
 export const S_SEQ_CONSUMER = 19;
 /** sequential-sync: mask of registered sync readers (participants 0..31 lo, 32..63 hi). */
 export const S_SYNC_ACTIVE_LO = 32;
@@ -90,6 +99,11 @@ export const S_SYNC_ACTIVE_HI = 33;
  */
 export const P_POS_LO = 8;
 export const P_POS_HI = 9;
+/**
+ * Consumer: its participant token, stored once it has cleared the marks a dead predecessor on
+ * its entry left. Reader bits of index p belong to the registration named here (diagnose).
+ */
+export const P_TOKEN = 10;
 
 /** Reader masks are 64 bits: a consumer needs a participant index below this. */
 export const MAX_READER_INDEX = 64;
@@ -100,10 +114,3 @@ export const MAX_SYNC_READERS = 32;
 export const SPIN_US = 50;
 /** Longest single futex sleep: bounds the reaction to dead participants (liveness check). */
 export const WAIT_SLICE_MS = 20;
-
-/**
- * Upper bound (ms) on looking again while another process holds the entry named by the producer
- * or sequential-consumer word (its marks lock or a claim: normally microseconds) before a new
- * producer or sequential consumer gives up with ERR_DATABLOCK_TIMEOUT.
- */
-export const TAKEOVER_BUSY_LIMIT_MS = 2000;

@@ -1,11 +1,12 @@
 import { isDataBlockError } from '../errors.js';
-import { PARTICIPANT_WORDS } from '../participants.js';
+import { RETRY_BOUND_MS } from '../participants/outcome.js';
+import { PARTICIPANT_WORDS, tokenIndex } from '../participants/table.js';
 import { deadlineAfter } from '../timeouts.js';
 import { checksumFunction } from './checksum.js';
 import {
   COMMITTED, CONTROL_WORDS, C_CHECKSUM, C_FLAGS, C_LENGTH, C_PENDING_LO, C_READERS_LO, C_SEQ_LO, C_STATE, F_CHECKSUM,
   MAX_READER_INDEX, MAX_SYNC_READERS, P_POS_LO, S_COMMIT_COUNTER, S_CONSUMER_WAITERS_LO, S_EOS, S_EOS_SEQ_LO,
-  S_NEWEST, S_PRODUCER, S_SEQ_CONSUMER, S_SYNC_ACTIVE_LO, S_WRITE_SEQ_LO, TAKEOVER_BUSY_LIMIT_MS,
+  S_NEWEST, S_PRODUCER, S_SEQ_CONSUMER, S_SYNC_ACTIVE_LO, S_WRITE_SEQ_LO, P_TOKEN,
 } from './constants.js';
 import { SlotContext, popcount } from './context.js';
 import { parseAcquire, parseEndpointOptions, type AcquireAsyncOptions, type AcquireOptions, type ConsumerOptions } from './options.js';
@@ -67,9 +68,11 @@ export class Consumer implements ReadSlotOwner {
         );
       }
       // Marks a dead predecessor on this entry may have left behind are not ours: clear them.
-      ctx.clearConsumerBits(p, this.#policy === SYNC);
+      ctx.cleaner.clearConsumerMarks(p, this.#policy === SYNC);
       if (this.#policy === SEQUENTIAL) this.#joinSequential();
       else if (this.#policy === SYNC) this.#joinSync();
+      // From here on the reader bits of index p are this registration's own (diagnose).
+      Atomics.store(ctx.pwords, p * PARTICIPANT_WORDS + P_TOKEN, ctx.table.tokenOf(p));
     } catch (error) {
       ctx.block.unregister(p);
       throw error;
@@ -82,28 +85,19 @@ export class Consumer implements ReadSlotOwner {
 
   #joinSequential(): void {
     const ctx = this.#ctx;
-    const tag = this.#participant + 1;
-    const busyUntil = performance.now() + TAKEOVER_BUSY_LIMIT_MS;
-    for (;;) {
-      const cur = Atomics.load(ctx.state, S_SEQ_CONSUMER);
-      if (cur === 0) {
-        if (Atomics.compareExchange(ctx.state, S_SEQ_CONSUMER, 0, tag) === 0) break;
-        continue;
-      }
-      if (ctx.isLive(cur - 1, 'consumer')) {
-        throw ctx.error(
-          'ERR_DATABLOCK_POLICY',
-          `DataBlock '${ctx.name}' has policy 'sequential', which allows one consumer, and participant ${cur - 1} (pid ${ctx.table.entry(cur - 1)?.pid ?? '?'}) is it: close it first, or create the block with policy 'latest-only' or 'sequential-sync' for several readers`,
-        );
-      }
-      // A dead predecessor: clear its marks (and the word) under its entry's marks lock. 'busy'
-      // means another process is changing that entry for a moment: look again, within a bound.
-      if (ctx.reapConsumer(cur - 1, false) === 'busy' && performance.now() > busyUntil) {
-        throw ctx.error(
-          'ERR_DATABLOCK_TIMEOUT',
-          `DataBlock '${ctx.name}': participant entry ${cur - 1} of the previous sequential consumer stayed locked by another process for ${TAKEOVER_BUSY_LIMIT_MS} ms; retry, or run block.cleanupDeadConsumers()`,
-        );
-      }
+    const outcome = ctx.cleaner.takeOver(S_SEQ_CONSUMER, 'consumer', ctx.table.tokenOf(this.#participant), false);
+    if (outcome === 'alive') {
+      const other = ctx.table.entryOf(Atomics.load(ctx.state, S_SEQ_CONSUMER));
+      throw ctx.error(
+        'ERR_DATABLOCK_POLICY',
+        `DataBlock '${ctx.name}' has policy 'sequential', which allows one consumer, and participant ${other?.index ?? '?'} (pid ${other?.pid ?? '?'}) is it: close it first, or create the block with policy 'latest-only' or 'sequential-sync' for several readers`,
+      );
+    }
+    if (outcome === 'busy') {
+      throw ctx.error(
+        'ERR_DATABLOCK_TIMEOUT',
+        `DataBlock '${ctx.name}': the participant entry of the previous sequential consumer stayed locked by another thread for ${RETRY_BOUND_MS} ms; retry, or run block.cleanupDeadConsumers()`,
+      );
     }
     // Continue at the oldest unconsumed slot; read S_WRITE_SEQ first so no commit falls between.
     let next = read64(ctx.state, S_WRITE_SEQ_LO);
@@ -300,11 +294,11 @@ export class Consumer implements ReadSlotOwner {
     const ctx = this.#ctx;
     const tag = Atomics.load(ctx.state, S_PRODUCER);
     if (tag === 0) return 'no producer is attached; start one, or pass a longer timeoutMs';
-    const entry = ctx.table.entry(tag - 1);
+    const entry = ctx.table.entryOf(tag);
     if (entry !== undefined && entry.alive && entry.role === 'producer') {
       return `the producer (pid ${entry.pid}) is alive; pass a longer timeoutMs, or see block.diagnose()`;
     }
-    return `the producer (participant ${tag - 1}${entry === undefined ? '' : `, pid ${entry.pid}`}) is dead; start a replacement producer, which resumes the stream`;
+    return `the producer (participant ${tokenIndex(tag)}${entry === undefined ? '' : `, pid ${entry.pid}`}) is dead; start a replacement producer, which resumes the stream`;
   }
 
   /**
@@ -377,7 +371,7 @@ export class Consumer implements ReadSlotOwner {
     if (ctx.closed) return;
     const held = this.#held;
     if (held !== null) held.release();
-    ctx.clearConsumerBits(this.#participant, this.#policy === SYNC);
+    ctx.cleaner.clearConsumerMarks(this.#participant, this.#policy === SYNC);
     ctx.block.unregister(this.#participant);
   }
 

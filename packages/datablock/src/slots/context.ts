@@ -1,11 +1,9 @@
 import { DataBlockError, closedError, type DataBlockErrorCode } from '../errors.js';
 import type { BlockLayout } from '../layout/validate.js';
 import type { NativeMapping } from '../native.js';
-import { PARTICIPANT_WORDS, ROLE_CODES, type MarksOutcome, type ParticipantRole, type ParticipantTable } from '../participants.js';
-import {
-  CONTROL_WORDS, MAX_READER_INDEX, C_PENDING_HI, C_PENDING_LO, C_READERS_HI, C_READERS_LO, S_CONSUMER_WAITERS_HI, S_CONSUMER_WAITERS_LO, S_COMMIT_COUNTER,
-  S_PRODUCER_WAITERS, S_RELEASE_COUNTER, S_SEQ_CONSUMER, S_SYNC_ACTIVE_HI, S_SYNC_ACTIVE_LO,
-} from './constants.js';
+import { Cleaner } from '../participants/cleaner.js';
+import type { ParticipantRole, ParticipantTable } from '../participants/table.js';
+import { S_CONSUMER_WAITERS_HI, S_CONSUMER_WAITERS_LO, S_COMMIT_COUNTER, S_PRODUCER_WAITERS, S_RELEASE_COUNTER } from './constants.js';
 
 /**
  * What a block hands its endpoints and recovery calls (DataBlock builds it; this layer never
@@ -44,6 +42,8 @@ export class SlotContext {
   readonly table: ParticipantTable;
   readonly pwords: Int32Array;
   readonly slotCount: number;
+  /** Clears what dead participants left (the one place that does). */
+  readonly cleaner: Cleaner;
 
   constructor(block: BlockAccess) {
     this.block = block;
@@ -55,6 +55,7 @@ export class SlotContext {
     this.table = block.participants;
     this.pwords = this.table.words;
     this.slotCount = this.layout.slotCount;
+    this.cleaner = new Cleaner(this);
   }
 
   get closed(): boolean {
@@ -92,54 +93,10 @@ export class SlotContext {
     this.mapping.futexWake(this.stateByteOffset(S_COMMIT_COUNTER), 0x7fffffff);
   }
 
-  /** True iff participant `p` is an active, live entry with role `role`. */
+  /** True iff entry `p` is active, of role `role`, and its thread is alive (reads /proc). */
   isLive(p: number, role: 'producer' | 'consumer'): boolean {
-    const w = this.pwords;
-    const base = p * PARTICIPANT_WORDS;
-    if (p < 0 || p >= this.table.capacity) return false;
-    if (Atomics.load(w, base) !== 2 || Atomics.load(w, base + 1) !== ROLE_CODES[role]) return false;
-    return this.table.entry(p)?.alive === true;
-  }
-
-  /**
-   * Clears the marks of consumer participant `p` (clearConsumerBits) unless `p` is a live
-   * consumer, with the entry's marks lock held so that a consumer registering on entry `p`
-   * meanwhile cannot lose its marks: how every reaper of someone else's marks clears them.
-   */
-  reapConsumer(p: number, pendingIsMask: boolean): MarksOutcome {
-    return this.table.clearMarksIfAbandoned(p, 'consumer', () => { this.clearConsumerBits(p, pendingIsMask); });
-  }
-
-  /**
-   * Clears every trace of consumer participant `p` in the slot protocol: its reader bits and
-   * pending bits in every slot, its sync-active bit, its waiter bit, the sequential consumer word. Called directly only
-   * for this process's own entry (a consumer closing, or a new consumer clearing what a dead
-   * predecessor on its entry left) or when forced; marks of other entries go through
-   * reapConsumer. Returns how many slot reader marks were cleared.
-   */
-  clearConsumerBits(p: number, pendingIsMask: boolean): number {
-    if (!(p >= 0 && p < MAX_READER_INDEX)) {
-      // No reader bits exist for such an index (a corrupt sequential-consumer word): only the word.
-      Atomics.compareExchange(this.state, S_SEQ_CONSUMER, p + 1, 0);
-      return 0;
-    }
-    const c = this.control;
-    const word = p < 32 ? 0 : 1;
-    const bit = 1 << (p & 31);
-    let cleared = 0;
-    // Active bit first: a commit that read the active mask before this point ANDs its pending
-    // bits with the active mask after storing them; one that read it later sees us gone.
-    Atomics.and(this.state, (word === 0 ? S_SYNC_ACTIVE_LO : S_SYNC_ACTIVE_HI), ~bit);
-    for (let i = 0; i < this.slotCount; i++) {
-      const b = i * CONTROL_WORDS;
-      const prev = Atomics.and(c, b + C_READERS_LO + word, ~bit);
-      if (prev & bit) cleared++;
-      if (pendingIsMask) Atomics.and(c, b + C_PENDING_LO + word, ~bit);
-    }
-    Atomics.and(this.state, S_CONSUMER_WAITERS_LO + word, ~bit);
-    Atomics.compareExchange(this.state, S_SEQ_CONSUMER, p + 1, 0);
-    this.notifyProducer();
-    return cleared;
+    const e = this.table.entry(p);
+    return e !== undefined && e.role === role && e.alive;
   }
 }
 
@@ -156,6 +113,3 @@ export function bitsOf(lo: number, hi: number): number[] {
   for (let i = 0; i < 32; i++) if (hi & (1 << i)) out.push(32 + i);
   return out;
 }
-
-/** `C_PENDING_*` / `C_READERS_*` exported for recovery code. */
-export { C_PENDING_HI, C_PENDING_LO, C_READERS_HI, C_READERS_LO };

@@ -1,10 +1,11 @@
 import { invalidArgument } from '../errors.js';
 import { deadlineAfter } from '../timeouts.js';
 import { checksumFunction } from './checksum.js';
+import { RETRY_BOUND_MS } from '../participants/outcome.js';
 import {
   COMMITTED, CONTROL_WORDS, C_CHECKSUM, C_FLAGS, C_LENGTH, C_PENDING_HI, C_PENDING_LO, C_READERS_HI, C_READERS_LO,
-  C_SEQ_LO, C_STATE, C_WRITER, DRAINING, FREE, F_CHECKSUM, S_EOS, S_EOS_SEQ_LO, S_NEWEST, S_PRODUCER,
-  S_PRODUCER_WAITERS, S_RELEASE_COUNTER, TAKEOVER_BUSY_LIMIT_MS, S_SYNC_ACTIVE_HI, S_SYNC_ACTIVE_LO, S_WRITE_SEQ_LO, WRITING,
+  C_SEQ_LO, C_STATE, DRAINING, FREE, F_CHECKSUM, S_EOS, S_EOS_SEQ_LO, S_NEWEST, S_PRODUCER,
+  S_PRODUCER_WAITERS, S_RELEASE_COUNTER, S_SYNC_ACTIVE_HI, S_SYNC_ACTIVE_LO, S_WRITE_SEQ_LO, WRITING, ownedState, ownerOf, stateOf,
 } from './constants.js';
 import { SlotContext, bitsOf } from './context.js';
 import { parseAcquire, parseEndpointOptions, type AcquireAsyncOptions, type AcquireOptions, type ProducerOptions } from './options.js';
@@ -53,7 +54,7 @@ export class Producer implements WriteSlotOwner {
     this.#checksum = ctx.layout.checksumPolicy === 'none' ? null : checksumFunction(ctx.layout.checksum);
     const p = ctx.block.register('producer');
     this.#participant = p;
-    this.#tag = p + 1;
+    this.#tag = ctx.table.tokenOf(p);
     try {
       this.#claim();
     } catch (error) {
@@ -81,36 +82,24 @@ export class Producer implements WriteSlotOwner {
   }
 
   /**
-   * Takes the producer word (participant index + 1 of the block's one producer). A word naming
-   * another entry is taken over only when that producer is dead, and only under that entry's
-   * marks lock: a producer that registers on that entry meanwhile gets the same tag, and keeps
-   * its claim.
+   * Takes the producer word (the token of the block's one producer): free, or naming a
+   * registration that is gone. A newcomer on a dead producer's entry has another token.
    */
   #claim(): void {
     const ctx = this.#ctx;
-    const busyUntil = performance.now() + TAKEOVER_BUSY_LIMIT_MS;
-    for (;;) {
-      const cur = Atomics.load(ctx.state, S_PRODUCER);
-      if (cur === 0 || cur === this.#tag) {
-        // Free, or our own entry's tag: its previous producer is dead (we took its entry).
-        if (Atomics.compareExchange(ctx.state, S_PRODUCER, cur, this.#tag) === cur) return;
-        continue;
-      }
-      const outcome = ctx.table.clearMarksIfAbandoned(cur - 1, 'producer', () => {
-        Atomics.compareExchange(ctx.state, S_PRODUCER, cur, 0);
-      });
-      if (outcome === 'owned') {
-        throw ctx.error(
-          'ERR_DATABLOCK_PRODUCER_EXISTS',
-          `DataBlock '${ctx.name}' already has a live producer (pid ${ctx.table.entry(cur - 1)?.pid ?? '?'}, participant ${cur - 1}): a block has one producer at a time; close the other one first`,
-        );
-      }
-      if (outcome === 'busy' && performance.now() > busyUntil) {
-        throw ctx.error(
-          'ERR_DATABLOCK_TIMEOUT',
-          `DataBlock '${ctx.name}': participant entry ${cur - 1} of the previous producer stayed locked by another process for ${TAKEOVER_BUSY_LIMIT_MS} ms; retry, or run block.cleanupDeadConsumers()`,
-        );
-      }
+    const outcome = ctx.cleaner.takeOver(S_PRODUCER, 'producer', this.#tag, false);
+    if (outcome === 'alive') {
+      const other = ctx.table.entryOf(Atomics.load(ctx.state, S_PRODUCER));
+      throw ctx.error(
+        'ERR_DATABLOCK_PRODUCER_EXISTS',
+        `DataBlock '${ctx.name}' already has a live producer (pid ${other?.pid ?? '?'}, participant ${other?.index ?? '?'}): a block has one producer at a time; close the other one first`,
+      );
+    }
+    if (outcome === 'busy') {
+      throw ctx.error(
+        'ERR_DATABLOCK_TIMEOUT',
+        `DataBlock '${ctx.name}': the participant entry of the previous producer stayed locked by another thread for ${RETRY_BOUND_MS} ms; retry, or run block.cleanupDeadConsumers()`,
+      );
     }
   }
 
@@ -149,45 +138,37 @@ export class Producer implements WriteSlotOwner {
     const c = ctx.control;
     const idx = this.#seq % ctx.slotCount;
     const b = idx * CONTROL_WORDS;
-    let st = Atomics.load(c, b + C_STATE);
-    if (st === FREE) {
-      // The writer word first: a recovery call that checks it under the dead writer's entry lock
-      // then sees this producer's tag, not its dead predecessor's (forceReclaimSlot).
-      Atomics.store(c, b + C_WRITER, this.#tag);
-      if (Atomics.compareExchange(c, b + C_STATE, FREE, WRITING) !== FREE) return null;
+    const word = Atomics.load(c, b + C_STATE);
+    const writing = ownedState(WRITING, this.#tag);
+    if (word === FREE) {
+      if (Atomics.compareExchange(c, b + C_STATE, FREE, writing) !== FREE) return null;
       return this.#begin(idx, b);
     }
-    if (st === COMMITTED) {
+    const draining = ownedState(DRAINING, this.#tag);
+    if (word === COMMITTED) {
       // Not consumed yet (sequential / sequential-sync): the ring is full, wait for readers.
       if ((Atomics.load(c, b + C_PENDING_LO) | Atomics.load(c, b + C_PENDING_HI)) !== 0) return null;
-      if (Atomics.compareExchange(c, b + C_STATE, COMMITTED, DRAINING) !== COMMITTED) return null;
-      st = DRAINING;
+      if (Atomics.compareExchange(c, b + C_STATE, COMMITTED, draining) !== COMMITTED) return null;
+    } else if (stateOf(word) === DRAINING && word !== draining) {
+      // A drain a dead predecessor left (only the one live producer drains): take it over.
+      if (Atomics.compareExchange(c, b + C_STATE, word, draining) !== word) return null;
+    } else if (stateOf(word) === WRITING) {
+      // Only a producer that died mid-write (or our own entry's earlier registration: this
+      // producer holds no slot here) leaves a WRITING slot: reclaim it, then try again.
+      if (ownerOf(word) === this.#tag) Atomics.compareExchange(c, b + C_STATE, word, FREE);
+      else ctx.cleaner.reclaimSlot(idx, false);
+      return null;
     }
-    if (st === DRAINING) {
-      // New readers back out of a DRAINING slot; wait for the ones inside to leave.
-      if ((Atomics.load(c, b + C_READERS_LO) | Atomics.load(c, b + C_READERS_HI)) !== 0) return null;
-      Atomics.store(c, b + C_WRITER, this.#tag);
-      Atomics.store(c, b + C_STATE, WRITING);
-      return this.#begin(idx, b);
-    }
-    if (st === WRITING) {
-      // Only a previous producer that died mid-write leaves a WRITING slot here: reclaim it.
-      // Our own tag does not make it ours: this producer holds no slot here (#check), and a
-      // dead predecessor whose participant entry we were given carries the same tag.
-      const writer = Atomics.load(c, b + C_WRITER);
-      if (writer === this.#tag || writer === 0 || !ctx.isLive(writer - 1, 'producer')) {
-        if (Atomics.compareExchange(c, b + C_STATE, WRITING, FREE) === WRITING) Atomics.store(c, b + C_WRITER, 0);
-        return null;
-      }
-    }
-    return null;
+    // DRAINING by us: new readers back out; wait for the ones inside to leave.
+    if ((Atomics.load(c, b + C_READERS_LO) | Atomics.load(c, b + C_READERS_HI)) !== 0) return null;
+    if (Atomics.compareExchange(c, b + C_STATE, draining, writing) !== draining) return null;
+    return this.#begin(idx, b);
   }
 
   #begin(idx: number, b: number): WriteSlot {
     const ctx = this.#ctx;
     const c = ctx.control;
-    // length, checksum and flags are only meaningful once COMMITTED: commit writes them. The
-    // writer word was stored before the slot became WRITING (#step).
+    // length, checksum and flags are only meaningful once COMMITTED: commit writes them.
     write64(c, b + C_SEQ_LO, this.#seq);
     let data: Uint8Array;
     if (this.#debug) {
@@ -205,7 +186,8 @@ export class Producer implements WriteSlotOwner {
     const ctx = this.#ctx;
     if (ctx.closed) return;
     const b = (this.#seq % ctx.slotCount) * CONTROL_WORDS;
-    if (Atomics.compareExchange(ctx.control, b + C_STATE, DRAINING, COMMITTED) === DRAINING) ctx.notifyConsumers();
+    const draining = ownedState(DRAINING, this.#tag);
+    if (Atomics.compareExchange(ctx.control, b + C_STATE, draining, COMMITTED) === draining) ctx.notifyConsumers();
   }
 
   /** Liveness check while waiting: drop the marks of readers that died (no outside help needed). */
@@ -218,7 +200,7 @@ export class Producer implements WriteSlotOwner {
     const suspects = new Set(bitsOf(Atomics.load(c, b + C_READERS_LO), Atomics.load(c, b + C_READERS_HI)));
     if (sync) for (const p of bitsOf(Atomics.load(c, b + C_PENDING_LO), Atomics.load(c, b + C_PENDING_HI))) suspects.add(p);
     // 'busy' (another process is changing that entry) is retried at the next wait slice.
-    for (const p of suspects) if (!ctx.isLive(p, 'consumer')) ctx.reapConsumer(p, sync);
+    for (const p of suspects) if (!ctx.isLive(p, 'consumer')) ctx.cleaner.reapConsumer(p, sync);
   }
 
   #timeout(timeoutMs: number): Error {
@@ -306,7 +288,6 @@ export class Producer implements WriteSlotOwner {
       Atomics.and(c, b + C_PENDING_LO, Atomics.load(s, S_SYNC_ACTIVE_LO));
       Atomics.and(c, b + C_PENDING_HI, Atomics.load(s, S_SYNC_ACTIVE_HI));
     }
-    // C_WRITER keeps the last writer (only read while WRITING); the producer's position is writeSeq.
     Atomics.store(c, b + C_STATE, COMMITTED);
     Atomics.store(s, S_NEWEST, idx + 1);
     const next = this.#seq + 1;
@@ -323,7 +304,6 @@ export class Producer implements WriteSlotOwner {
     this.#held = null;
     if (ctx.closed) return;
     const b = slot.index * CONTROL_WORDS;
-    Atomics.store(ctx.control, b + C_WRITER, 0);
     Atomics.store(ctx.control, b + C_STATE, FREE);
     if (this.#debug) ctx.mapping.detach(data.buffer as ArrayBuffer);
   }

@@ -1,72 +1,25 @@
 import { invalidArgument } from '../errors.js';
-import type { MarksOutcome, ParticipantInfo } from '../participants.js';
-import {
-  COMMITTED, CONTROL_WORDS, C_PENDING_HI, C_PENDING_LO, C_READERS_HI, C_READERS_LO, C_STATE, C_WRITER,
-  DRAINING, FREE, STATE_NAMES, S_PRODUCER, S_SEQ_CONSUMER, S_SYNC_ACTIVE_HI, S_SYNC_ACTIVE_LO, WRITING, type SlotStateName,
-} from './constants.js';
+import { tokenIndex } from '../participants/table.js';
+import { CONTROL_WORDS, C_PENDING_HI, C_PENDING_LO, C_READERS_HI, C_READERS_LO, DRAINING, STATE_NAMES, S_PRODUCER, S_SEQ_CONSUMER, S_SYNC_ACTIVE_HI, S_SYNC_ACTIVE_LO, WRITING, ownerOf, stateOf } from './constants.js';
 import { bitsOf, type SlotContext } from './context.js';
+import type { CleanupResult, OwnerInfo, ReclaimResult, RecoveryOptions, ZombieReleaseResult } from './recovery-types.js';
 
-export interface RecoveryOptions {
-  /** Act even when the owner is alive (unsafe: only when you know it is stuck). Default false. */
-  force?: boolean;
-}
-export interface OwnerInfo {
-  readonly participant: number;
-  readonly pid: number;
-  readonly alive: boolean;
-}
-export interface SlotDiagnosis {
-  readonly index: number;
-  readonly state: SlotStateName;
-  readonly slotId: number;
-  readonly length: number;
-  /** sequential: not consumed yet. sequential-sync: readers that still have to consume it. */
-  readonly pending: boolean;
-  readonly pendingReaders: OwnerInfo[];
-  readonly writer: OwnerInfo | null;
-  readonly readers: OwnerInfo[];
-}
-export interface ConsumerDiagnosis extends OwnerInfo {
-  /** Next slotId this consumer will read (latest-only: last seen + 1). */
-  readonly position: number;
-  /** Slot index it holds, or null. */
-  readonly heldSlot: number | null;
-  /** sequential-sync: counted in the active-reader mask the producer waits for. */
-  readonly syncActive: boolean;
-}
-export interface Diagnosis {
-  readonly policy: string;
-  readonly slotCount: number;
-  readonly slotSize: number;
-  /** slotId of the next commit (= number of commits so far). */
-  readonly nextSlotId: number;
-  readonly endOfStream: boolean;
-  readonly producer: OwnerInfo | null;
-  readonly consumers: ConsumerDiagnosis[];
-  readonly slots: SlotDiagnosis[];
-  readonly participants: ParticipantInfo[];
-}
-export interface ReclaimResult {
-  readonly index: number;
-  /**
-   * 'freed': WRITING -> FREE; 'restored': DRAINING -> COMMITTED; 'none': nothing to reclaim
-   * (also when a new producer took the slot over meanwhile; previousState is then its state now).
-   */
-  readonly action: 'freed' | 'restored' | 'none';
-  readonly previousState: SlotStateName;
-  readonly owner: OwnerInfo | null;
-}
-export interface ZombieReleaseResult {
-  /** Participants whose marks were cleared, with the number of reader marks each held. */
-  readonly released: Array<OwnerInfo & { readonly readerMarks: number }>;
-}
-export interface CleanupResult {
-  readonly removed: Array<OwnerInfo & { readonly role: string }>;
-}
+/**
+ * The public recovery calls (forceReclaimSlot, releaseZombieReaders, cleanupDeadConsumers):
+ * argument checks and reports, thin over the participants table (check, reap) and the cleaner.
+ */
+export type { CleanupResult, ConsumerDiagnosis, Diagnosis, OwnerInfo, ReclaimResult, RecoveryOptions, SlotDiagnosis, ZombieReleaseResult } from './recovery-types.js';
 
+/** Who holds entry `p` now (pid 0 and not alive when it is free). */
 function owner(ctx: SlotContext, p: number): OwnerInfo {
   const e = ctx.table.entry(p);
   return Object.freeze({ participant: p, pid: e?.pid ?? 0, alive: e?.alive === true });
+}
+
+/** Who registration `token` was: pid 0 and not alive once its entry was freed or refilled. */
+export function ownerOfToken(ctx: Pick<SlotContext, 'table'>, token: number): OwnerInfo {
+  const e = ctx.table.entryOf(token);
+  return Object.freeze({ participant: tokenIndex(token), pid: e?.pid ?? 0, alive: e?.alive === true });
 }
 
 function parseForce(options: RecoveryOptions | undefined): boolean {
@@ -81,50 +34,23 @@ export function forceReclaimSlot(ctx: SlotContext, index: number, options?: Reco
   if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= ctx.slotCount) {
     throw invalidArgument(`slot index must be an integer from 0 to ${ctx.slotCount - 1}; got ${String(index)}`);
   }
-  const c = ctx.control;
-  const b = index * CONTROL_WORDS;
-  const st = Atomics.load(c, b + C_STATE);
+  const { outcome, before } = ctx.cleaner.reclaimSlot(index, force);
+  const st = stateOf(before);
   const previousState = STATE_NAMES[st] ?? 'FREE';
-  if (st === WRITING || st === DRAINING) {
-    const tag = st === WRITING ? Atomics.load(c, b + C_WRITER) : Atomics.load(ctx.state, S_PRODUCER);
-    const who = tag === 0 ? null : owner(ctx, tag - 1);
-    // Acts only if the tag read above still names the slot's owner: a new producer stores its
-    // own tag in the writer word before it takes a slot, and takes over the producer word only
-    // under the entry lock held here (or, on the same entry, after registering on it, which
-    // that lock also prevents).
-    let acted = false;
-    const reclaim = st === WRITING
-      ? () => {
-        if (Atomics.load(c, b + C_WRITER) !== tag || Atomics.compareExchange(c, b + C_STATE, WRITING, FREE) !== WRITING) return;
-        Atomics.store(c, b + C_WRITER, 0);
-        acted = true;
-      }
-      : () => {
-        if (Atomics.load(ctx.state, S_PRODUCER) !== tag) return;
-        acted = Atomics.compareExchange(c, b + C_STATE, DRAINING, COMMITTED) === DRAINING;
-      };
-    // Unforced, only under the owner entry's marks lock: a producer that took that entry
-    // meanwhile has the same tag, and its slot is not abandoned.
-    let outcome: MarksOutcome = 'cleared';
-    if (force || tag === 0) reclaim();
-    else outcome = ctx.table.clearMarksIfAbandoned(tag - 1, 'producer', reclaim);
-    if (outcome !== 'cleared') {
-      const why = outcome === 'owned'
-        ? `is ${previousState} by a live producer (pid ${ctx.table.entry(tag - 1)?.pid ?? '?'}): it is not abandoned; wait for it`
-        : `belongs to participant entry ${tag - 1}, which another live process is changing right now: retry`;
-      throw ctx.error('ERR_DATABLOCK_OWNER_ALIVE', `slot ${index} of DataBlock '${ctx.name}' ${why}, or pass { force: true } if you know it is stuck`);
-    }
-    if (!acted) return Object.freeze({ index, action: 'none', previousState: STATE_NAMES[Atomics.load(c, b + C_STATE)] ?? 'FREE', owner: null });
-    if (st === WRITING) {
-      ctx.notifyProducer();
-      return Object.freeze({ index, action: 'freed', previousState, owner: who });
-    }
-    ctx.notifyConsumers();
-    return Object.freeze({ index, action: 'restored', previousState, owner: who });
+  if (outcome === 'alive' || outcome === 'busy') {
+    const who = ownerOfToken(ctx, ownerOf(before));
+    const why = outcome === 'alive'
+      ? `is ${previousState} by a live producer (pid ${who.pid}): it is not abandoned; wait for it`
+      : `belongs to participant entry ${who.participant}, which another live thread is changing right now: retry`;
+    throw ctx.error('ERR_DATABLOCK_OWNER_ALIVE', `slot ${index} of DataBlock '${ctx.name}' ${why}, or pass { force: true } if you know it is stuck`);
   }
-  return Object.freeze({ index, action: 'none', previousState, owner: null });
+  if (outcome !== 'cleared') {
+    // Nothing to reclaim, or the owner named by the word we read no longer holds the slot.
+    const now = st === WRITING || st === DRAINING ? STATE_NAMES[stateOf(Atomics.load(ctx.control, index * CONTROL_WORDS))] ?? 'FREE' : previousState;
+    return Object.freeze({ index, action: 'none', previousState: now, owner: null });
+  }
+  return Object.freeze({ index, action: st === WRITING ? 'freed' : 'restored', previousState, owner: ownerOfToken(ctx, ownerOf(before)) });
 }
-
 function namedParticipants(ctx: SlotContext, list: number[] | undefined): Set<number> {
   const out = new Set<number>();
   if (list === undefined) return out;
@@ -157,10 +83,10 @@ export function releaseZombieReaders(ctx: SlotContext, options?: RecoveryOptions
     const forced = force && named.has(p);
     // Forced: clear whoever holds the entry (the caller's decision). Otherwise only under the
     // entry's marks lock, so a consumer that takes the entry meanwhile keeps its marks.
-    let outcome: MarksOutcome = 'cleared';
-    if (forced) ctx.clearConsumerBits(p, sync);
-    else outcome = ctx.reapConsumer(p, sync);
-    if (outcome === 'owned' && named.has(p)) {
+    let outcome = 'cleared';
+    if (forced) ctx.cleaner.clearConsumerMarks(p, sync);
+    else outcome = ctx.cleaner.reapConsumer(p, sync);
+    if (outcome === 'alive' && named.has(p)) {
       throw ctx.error('ERR_DATABLOCK_OWNER_ALIVE', `participant ${p} (pid ${who.pid}) of DataBlock '${ctx.name}' is a live consumer: its marks are in use; pass { force: true } to clear them anyway`);
     }
     if (outcome === 'busy' && named.has(p)) {
@@ -186,22 +112,26 @@ export function cleanupDeadConsumers(ctx: SlotContext, options?: RecoveryOptions
       continue;
     }
     // A consumer's reader marks, or a producer's claim on the producer word.
+    const token = ctx.table.tokenOf(p.index);
     const clearMarks = p.role === 'consumer'
-      ? () => { if (p.index < 64) ctx.clearConsumerBits(p.index, sync); }
-      : () => { Atomics.compareExchange(ctx.state, S_PRODUCER, p.index + 1, 0); };
+      ? () => { ctx.cleaner.clearConsumerMarks(p.index, sync); }
+      : () => { Atomics.compareExchange(ctx.state, S_PRODUCER, token, 0); };
     if (p.alive) clearMarks(); // forced
     // Under the entry's marks lock, so a newcomer that took the entry meanwhile keeps its marks.
-    else if (ctx.table.clearMarksIfAbandoned(p.index, p.role, clearMarks) !== 'cleared') continue;
-    ctx.table.unregister(p.index, { pid: p.pid, startTime: p.startTime });
+    else if (ctx.table.reap(p.index, p.role, clearMarks) !== 'cleared') continue;
+    ctx.table.unregister(p.index, { pid: p.pid, tid: p.tid, startTime: p.startTime });
     removed.push(Object.freeze({ participant: p.index, pid: p.pid, alive: p.alive, role: p.role }));
   }
   // Marks and sync-active bits of entries that are no longer active at all.
   const s = ctx.state;
   for (const p of bitsOf(Atomics.load(s, S_SYNC_ACTIVE_LO), Atomics.load(s, S_SYNC_ACTIVE_HI))) {
-    if (ctx.table.entry(p) === undefined) ctx.reapConsumer(p, sync);
+    if (ctx.table.entry(p) === undefined) ctx.cleaner.reapConsumer(p, sync);
   }
-  // The sequential consumer word of an entry that is no longer active (cleared with its marks).
+  // The sequential consumer word of a registration that is gone: its marks, then the word (a
+  // newcomer on that entry, 'alive', clears the marks of its index itself).
   const seq = Atomics.load(s, S_SEQ_CONSUMER);
-  if (seq !== 0 && ctx.table.entry(seq - 1) === undefined) ctx.reapConsumer(seq - 1, sync);
+  if (seq !== 0 && ctx.table.check(seq, 'consumer') === 'dead' && ctx.cleaner.reapConsumer(tokenIndex(seq), sync) !== 'busy') {
+    Atomics.compareExchange(s, S_SEQ_CONSUMER, seq, 0);
+  }
   return Object.freeze({ removed });
 }
