@@ -1,3 +1,3 @@
-import { packageTestConfig } from '../../vitest.shared';
+import { packageTestConfig } from '../../vitest.shared.mts';
 
 export default packageTestConfig({ globalSetup: ['test/global-setup.ts'] });

@@ -2,6 +2,7 @@
 import { findScenarios, scenarios } from './catalog/index.js';
 import { formatTable, summarise } from './report.js';
 import { exitOnSignals } from './live-runs.js';
+import { Progress, PROGRESS_EVERY_MS } from './progress.js';
 import { runScenarios } from './runner.js';
 import { FUZZ_USAGE, fuzzCommand } from './fuzz/command.js';
 import { STRESS_USAGE, compareCommand, stressCommand } from './stress/command.js';
@@ -74,15 +75,24 @@ async function run(args: string[]): Promise<number> {
     return 2;
   }
   exitOnSignals();
+  // Each scenario is reported once, in the table. Before it: on a terminal, one progress line
+  // rewritten in place (and erased); otherwise a progress line every few seconds.
+  const tty = process.stderr.isTTY === true;
+  const progress = new Progress(
+    'run',
+    selected.length * repeat,
+    'runs',
+    tty ? (line) => process.stderr.write(`\r\x1b[2K${line}`) : undefined,
+    tty ? 0 : PROGRESS_EVERY_MS,
+  );
   const results = await runScenarios(selected, {
     repeat,
-    onResult: json
-      ? undefined
-      : (r) => process.stderr.write(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name} (${r.durationMs.toFixed(1)} ms)\n`),
+    onResult: json ? undefined : (r) => progress.step(!r.ok),
   });
+  if (tty && !json) process.stderr.write('\r\x1b[2K');
   const summaries = summarise(results);
   if (json) console.log(JSON.stringify({ results, summaries }, null, 2));
-  else console.log(`\n${formatTable(summaries)}`);
+  else console.log(`${tty ? '' : '\n'}${formatTable(summaries)}`);
   return results.every((r) => r.ok) ? 0 : 1;
 }
 

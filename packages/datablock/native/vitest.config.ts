@@ -1,3 +1,0 @@
-import { packageTestConfig } from '../../../vitest.shared';
-
-export default packageTestConfig();
