@@ -8,11 +8,11 @@ import { readFileSync } from 'node:fs';
 const NOISE = [
   [/Your Vite config uses features that are unsupported/, 'Vite config warning (import a config with its file extension, ESM as .mts/.mjs)'],
   [/\(node:\d+\) \[?\w*\]? ?(Deprecation|Experimental|TimeoutOverflow|MaxListenersExceeded)Warning/, 'a Node.js process warning'],
-  [/^\s*WARN\s/, 'a pnpm warning'],
+  [/(^|: )\s*WARN\s/, 'a pnpm warning'],
 ];
 /** Known noise that its owner is removing: reported, not failed (remove the entry once it is gone). */
 const PENDING = [
-  [/^gyp info /, 'node-gyp build chatter of @plh/datablock-native (its install script)'],
+  [/(^|: )gyp info /, 'node-gyp build chatter of @plh/datablock-native (its install script)'],
 ];
 
 let failed = 0;
