@@ -12,7 +12,9 @@ import { CRASH_USAGE, crashCommand } from './crash/command.js';
 const USAGE = `usage: plh-scenarios <command>
 
   list                                  list every scenario
-  run [names...] [--repeat N] [--json]  run scenarios (all by default) as real processes
+  run [names...] [--repeat N] [--json] [--cold]
+                                        run scenarios (all by default) as real processes;
+                                        workers come from a warm pool (--cold: none)
 ${STRESS_USAGE}
 ${FUZZ_USAGE}
 ${CRASH_USAGE}
@@ -52,9 +54,11 @@ async function run(args: string[]): Promise<number> {
   const names: string[] = [];
   let repeat = 1;
   let json = false;
+  let warm = true;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === '--json') json = true;
+    else if (arg === '--cold') warm = false;
     else if (arg === '--repeat') {
       const value = Number(args[++i]);
       if (!Number.isInteger(value) || value < 1) {
@@ -87,6 +91,7 @@ async function run(args: string[]): Promise<number> {
   );
   const results = await runScenarios(selected, {
     repeat,
+    warm,
     onResult: json ? undefined : (r) => progress.step(!r.ok),
   });
   if (tty && !json) process.stderr.write('\r\x1b[2K');

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import {
   spawnProcess as spawnAnyProcess,
   spawnWorkerWithReadySignal,
+  type WorkerPool,
   type WorkerProcess,
 } from '@plh/worker-process';
 import type { ScenarioContext, SpawnOptions } from './scenario.js';
@@ -22,7 +23,7 @@ export interface OwnedContext extends ScenarioContext {
   dispose(): Promise<void>;
 }
 
-export function createScenarioContext(options: { waitMs: number }): OwnedContext {
+export function createScenarioContext(options: { waitMs: number; pool?: WorkerPool }): OwnedContext {
   const tempDir = mkdtempSync(join(tmpdir(), 'plh-scenario-'));
   const workers: WorkerProcess[] = [];
   const events: string[] = [];
@@ -42,11 +43,11 @@ export function createScenarioContext(options: { waitMs: number }): OwnedContext
     events,
     workers,
     spawnWorker(workerName: WorkerName, args: string[] = [], spawnOptions: SpawnOptions = {}) {
+      const opts = { env: spawnOptions.env, release: spawnOptions.release };
       return track(
-        spawnWorkerWithReadySignal(workersEntry, workerName, args, {
-          env: spawnOptions.env,
-          release: spawnOptions.release,
-        }),
+        options.pool
+          ? options.pool.spawnWorkerWithReadySignal(workerName, args, opts)
+          : spawnWorkerWithReadySignal(workersEntry, workerName, args, opts),
       );
     },
     spawnProcess(file: string, args: string[] = [], spawnOptions: SpawnOptions = {}) {

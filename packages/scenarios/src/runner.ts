@@ -1,5 +1,7 @@
 import { performance } from 'node:perf_hooks';
+import type { WorkerPool } from '@plh/worker-process';
 import { createScenarioContext } from './context.js';
+import { warmPool } from './warm.js';
 import type { Scenario } from './scenario.js';
 
 export interface ScenarioResult {
@@ -19,6 +21,8 @@ export interface RunOptions {
   waitMs?: number;
   /** Called after each scenario run, e.g. to print progress. */
   onResult?: (result: ScenarioResult) => void;
+  /** Warm workers (warm.ts): processes started ahead, each still runs one worker (default false). */
+  warm?: boolean;
 }
 
 const DEFAULT_SCENARIO_TIMEOUT_MS = 60_000;
@@ -26,9 +30,9 @@ const DEFAULT_SCENARIO_TIMEOUT_MS = 60_000;
 /** Runs one scenario in a fresh context; always disposes the context, whatever happened. */
 export async function runScenario(
   scenario: Scenario,
-  options: { waitMs?: number; iteration?: number } = {},
+  options: { waitMs?: number; iteration?: number; pool?: WorkerPool } = {},
 ): Promise<ScenarioResult> {
-  const ctx = createScenarioContext({ waitMs: options.waitMs ?? 15_000 });
+  const ctx = createScenarioContext({ waitMs: options.waitMs ?? 15_000, pool: options.pool });
   const started = performance.now();
   let error: string | undefined;
   const limitMs = scenario.timeoutMs ?? DEFAULT_SCENARIO_TIMEOUT_MS;
@@ -73,12 +77,18 @@ export async function runScenarios(
     throw new RangeError(`repeat must be a positive integer, got ${repeat}`);
   }
   const results: ScenarioResult[] = [];
-  for (let iteration = 1; iteration <= repeat; iteration++) {
-    for (const scenario of scenarios) {
-      const result = await runScenario(scenario, { waitMs: options.waitMs, iteration });
-      results.push(result);
-      options.onResult?.(result);
+  // As many warm processes as the largest scenario has workers (the parent is one of its processes).
+  const pool = options.warm ? warmPool(Math.max(...scenarios.map((s) => s.processes - 1))) : undefined;
+  try {
+    for (let iteration = 1; iteration <= repeat; iteration++) {
+      for (const scenario of scenarios) {
+        const result = await runScenario(scenario, { waitMs: options.waitMs, iteration, pool });
+        results.push(result);
+        options.onResult?.(result);
+      }
     }
+  } finally {
+    pool?.close();
   }
   return results;
 }

@@ -17,6 +17,7 @@ export type { ReadyStrategy, ReadyResult } from './ready/strategy.js';
 export type { ListeningSocket } from './ready/proc-net.js';
 export { renderTimeline, type RenderTimelineOptions } from './timeline/render.js';
 export type { TimelineEvent, TimelineSource } from './timeline/events.js';
+export { WorkerPool, createWorkerPool, type WorkerPoolOptions } from './pool/worker-pool.js';
 export { WorkerProcessError, type WorkerProcessErrorCode } from './errors.js';
 
 // Child side: worker entries.

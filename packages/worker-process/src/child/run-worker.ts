@@ -1,5 +1,6 @@
 import { format } from 'node:util';
 import { SCENARIO_NAME_PATTERN } from '../arguments/scenario.js';
+import { warmArgv } from '../pool/warm-child.js';
 import { exitWithParent } from './exit-with-parent.js';
 
 /** A scenario receives the arguments after its name. It may be async. */
@@ -25,7 +26,7 @@ function writeStderr(text: string): void {
  * Also calls exitWithParent(), so the worker exits (code 129) when its parent dies.
  */
 export async function runWorker(scenarios: Record<string, WorkerScenario>, options: RunWorkerOptions = {}): Promise<never> {
-  const argv = options.argv ?? process.argv;
+  let argv = options.argv ?? process.argv;
   try {
     if (scenarios === null || typeof scenarios !== 'object') throw new TypeError('runWorker(scenarios): pass an object like { "module.scenario": async (args) => { ... } }.');
     for (const [name, fn] of Object.entries(scenarios)) {
@@ -33,6 +34,8 @@ export async function runWorker(scenarios: Record<string, WorkerScenario>, optio
       if (typeof fn !== 'function') throw new TypeError(`runWorker: scenario ${name} must be a function, got ${typeof fn}.`);
     }
     exitWithParent();
+    // A pooled warm worker (pool/): its entry is imported; now it learns what to run.
+    if (options.argv === undefined) argv = (await warmArgv()) ?? argv;
   } catch (error) {
     writeStderr(format('runWorker: %s', error instanceof Error ? error.message : error));
     return process.exit(1);

@@ -4,14 +4,20 @@ import { execa } from 'execa';
 import type { NormalizedOptions } from '../arguments/options.js';
 import { WorkerProcessError } from '../errors.js';
 import { WorkerProcess } from '../worker-process.js';
-import { planChildPlumbing } from './stdio.js';
+import { planChildPlumbing, type ChildPlumbing } from './stdio.js';
 
 /** Spawns `file args` through execa with our plumbing and wraps it. Throws synchronously if it cannot start. */
 export function startChild(file: string, args: string[], options: NormalizedOptions, scenario: string | undefined): WorkerProcess {
+  const plumbing = planChildPlumbing(options);
+  const child = launchChild(file, args, options, plumbing, scenario);
+  return new WorkerProcess({ child, file, args, scenario, options, ready: plumbing.ready, lifelineFd: plumbing.lifelineFd, notify: plumbing.notify });
+}
+
+/** The spawn itself (execa, our plumbing), without the WorkerProcess wrapper: the warm pool wraps later. */
+export function launchChild(file: string, args: string[], options: NormalizedOptions, plumbing: ChildPlumbing, scenario: string | undefined): ChildProcess {
   if (options.signal?.aborted) {
     throw new WorkerProcessError('ERR_WORKER_ABORTED', `Not spawning ${scenario ?? file}: the signal option is already aborted.`, { scenario });
   }
-  const plumbing = planChildPlumbing(options);
   const subprocess = execa(file, args, {
     cwd: options.cwd,
     env: plumbing.env,
@@ -31,7 +37,7 @@ export function startChild(file: string, args: string[], options: NormalizedOpti
     plumbing.notify?.close();
     throw new WorkerProcessError('ERR_WORKER_SPAWN_FAILED', `Could not start ${JSON.stringify(file)}: ${whyNotExecutable(file)}`, { scenario });
   }
-  return new WorkerProcess({ child, file, args, scenario, options, ready: plumbing.ready, lifelineFd: plumbing.lifelineFd, notify: plumbing.notify });
+  return child;
 }
 
 function whyNotExecutable(file: string): string {
