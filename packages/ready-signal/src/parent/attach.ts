@@ -193,7 +193,10 @@ class Parent implements ReadySignalParent {
     if (this.stage !== 'ending') return;
     this.stage = 'draining';
     this.clearTimer();
-    if (this.tail.ended || !this.exited) return this.finish();
+    if (this.tail.ended || !this.exited) {
+      this.finish();
+      return;
+    }
     const stream = this.tail.stream as Readable;
     const done = (): void => {
       stream.off('end', done);

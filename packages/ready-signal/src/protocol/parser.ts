@@ -52,9 +52,13 @@ export class WireParser {
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (!this.ready) {
       this.ready = true;
-      if (line === READY_WORD) return this.emit({ type: 'ready' });
+      if (line === READY_WORD) {
+        this.emit({ type: 'ready' });
+        return;
+      }
       if (line.startsWith(`${READY_WORD} `)) {
-        return this.emit({ type: 'ready', payload: line.slice(READY_WORD.length + 1) });
+        this.emit({ type: 'ready', payload: line.slice(READY_WORD.length + 1) });
+        return;
       }
       // An '@' line that is not a ready line: ready first, then read the line as a message.
       this.emit({ type: 'ready' });
