@@ -71,14 +71,14 @@ const say = (line) => process.stdout.write(line + '\\n');
       lines.push(buffered.slice(0, i));
       buffered = buffered.slice(i + 1);
     }
-    waiters.splice(0).forEach((w) => w());
+    for (const w of waiters.splice(0)) w();
   });
   proc.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) => {
     proc.on('close', (code, signal) => {
       ended = true;
       children.delete(proc);
-      waiters.splice(0).forEach((w) => w());
+      for (const w of waiters.splice(0)) w();
       resolve({ code, signal, stderr });
     });
   });

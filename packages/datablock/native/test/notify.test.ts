@@ -29,7 +29,7 @@ function listen(path = tempPath()) {
   const waiters: Array<() => void> = [];
   const socket = new native.NotifySocket(path, (m) => {
     queue.push(m);
-    waiters.splice(0).forEach((w) => w());
+    for (const w of waiters.splice(0)) w();
   });
   sockets.push(socket);
   const next = (timeoutMs = 10_000) =>

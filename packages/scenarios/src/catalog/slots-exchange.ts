@@ -149,7 +149,7 @@ export const multiProcessFullCapacityStress: Scenario = {
   async run(ctx) {
     const count = 500;
     const results = await loadScenario(ctx, { label: 'mpf', policy: 'sequential-sync', slotCount: 8, length: 4096, count, consumers: 2 });
-    results.forEach((r, i) => assertWholeStream(`consumer ${i}`, r, count, 4096));
+    for (const [i, r] of results.entries()) assertWholeStream(`consumer ${i}`, r, count, 4096);
   },
 };
 

@@ -94,7 +94,7 @@ export const sequentialSyncPolicy: Scenario = {
     (consumers[readers - 1] as (typeof consumers)[number]).release();
     await Promise.all([producer.expectOk(), ...consumers.map((c) => c.expectOk())]);
     assert.equal(produced.read().fullAt[0], 4);
-    results.forEach((r, i) => assertWholeStream(`consumer ${i}`, r.read(), count, length));
+    for (const [i, r] of results.entries()) assertWholeStream(`consumer ${i}`, r.read(), count, length);
   },
 };
 

@@ -172,7 +172,7 @@ export const deadConsumerCleanup: Scenario = {
     assert.ok(consumers.every((c) => c.alive && c.syncActive));
     const producer = ctx.spawnWorker('slots.streamProducer', workerArgs(ctx, name, { count, length: LENGTH }));
     await Promise.all([producer.expectOk(), ...live.map((c) => c.expectOk())]);
-    results.forEach((r, i) => assertWholeStream(`consumer ${i}`, r.read(), count, LENGTH));
+    for (const [i, r] of results.entries()) assertWholeStream(`consumer ${i}`, r.read(), count, LENGTH);
   },
 };
 
