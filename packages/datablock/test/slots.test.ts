@@ -366,7 +366,7 @@ describe('inspect', () => {
     const report = inspectSegment(b.name);
     expect(report.slots?.producer).toMatchObject({ participant: p.participantIndex, pid: process.pid, alive: true });
     expect(report.slots?.slots.map((s) => s.state)).toEqual(['COMMITTED', 'WRITING', 'FREE']);
-    expect(report.slots?.slots[0]!.readers).toMatchObject([{ participant: c.participantIndex }]);
+    expect(report.slots?.slots[0]?.readers).toMatchObject([{ participant: c.participantIndex }]);
     expect(report.slots?.consumers).toMatchObject([{ participant: c.participantIndex, heldSlot: 0 }]);
     r.release();
     w.abort();

@@ -12,6 +12,9 @@ import { mergeEvents, type TimelineEvent } from './timeline/events.js';
 import { describeExit, outputSection, type ExitInfo } from './return/describe.js';
 import { anySignal, within } from './utils/bounded.js';
 
+/** The parent's end of the lifeline pipe: errors are ignored, and it is drained when it can be. */
+type LifelineEnd = { on(event: 'error', listener: () => void): unknown; resume?: () => void };
+
 /** What waitForExit resolves to. It never rejects because of the exit status. */
 export interface WorkerExitResult {
   exitCode: number | null;
@@ -91,9 +94,9 @@ export class WorkerProcess {
     this.#stderr.attach(child.stderr);
     this.#ownEvents.push({ type: 'spawn', hrtime: this.#startNs, command: [init.file, ...init.args].join(' ').slice(0, 200) });
 
-    const lifeline = child.stdio[init.lifelineFd] as NodeJS.ReadableStream & { on: Function } | null | undefined;
+    const lifeline = child.stdio[init.lifelineFd] as LifelineEnd | null | undefined;
     lifeline?.on('error', () => {});
-    (lifeline as { resume?: () => void } | null | undefined)?.resume?.();
+    lifeline?.resume?.();
 
     child.on('error', () => {}); // e.g. a kill() that fails; the exit event still tells the story
     this.#exitPromise = new Promise<ExitInfo>((resolve) => {

@@ -41,6 +41,7 @@ describe('spawnProcess with readySignal: true', () => {
   });
 
   it('without readySignal there are no ready fds in the environment', async () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion, not a template
     const child = spawnProcess('sh', ['-c', 'echo "ready=${PLH_TEST_READY_FD-unset} lifeline=$PLH_PARENT_LIFELINE_FD"'], {
       env: { PLH_TEST_READY_FD: '9' }, // a stale value inherited from elsewhere is removed
     });
