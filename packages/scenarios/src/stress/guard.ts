@@ -13,11 +13,6 @@ export class StoppedError extends Error {
   }
 }
 
-/** The signal that asked a graceful loop to stop, if any. */
-export function stopRequested(): NodeJS.Signals | undefined {
-  return stopping;
-}
-
 /** Throws StoppedError when a stop was requested (call between two runs). */
 export function throwIfStopped(): void {
   if (stopping) throw new StoppedError(stopping);
