@@ -15,7 +15,7 @@ const BUILT_FOR_RELEASE = { '@plh/datablock-native': ['prebuilds'] };
 const tarballDir = resolve(process.argv[2] ?? '.');
 const tarballs = readdirSync(tarballDir);
 const toRegExp = (entry) =>
-  new RegExp(`^${entry.replace(/\/+$/, '').replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\u0000/g, '.*')}(/.*)?$`);
+  new RegExp(`^${entry.replace(/\/+$/, '').replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*/g, '\uE000').replace(/\*/g, '[^/]*').replace(/\uE000/g, '.*')}(/.*)?$`);
 
 let failed = 0;
 for (const dir of PACKAGES) {
