@@ -47,7 +47,7 @@ describe.runIf(have('redis-server'))('redis-server', () => {
     expect(text).toMatch(/exited with code 0|killed by SIGTERM/);
     const mermaid = renderTimeline([redis], { format: 'mermaid' });
     expect(mermaid.split('\n').slice(0, 3)).toEqual(['sequenceDiagram', '  participant T as test', `  participant P0 as redis-server (pid ${redis.pid})`]);
-    expect(mermaid).toMatch(new RegExp(`P0-->>T: ready by sdNotify`));
+    expect(mermaid).toMatch(/P0-->>T: ready by sdNotify/);
   });
 
   it('Ready.socket and Ready.command: a Unix socket that accepts, then redis-cli ping', async () => {

@@ -35,7 +35,7 @@ const mermaidText = (text: string): string => text.replace(/[;#\n]/g, ' ').slice
 
 function renderMermaid(sources: readonly TimelineSource[], self: string): string {
   const lines = ['sequenceDiagram', `  participant T as ${mermaidText(self)}`];
-  sources.forEach((source, i) => lines.push(`  participant P${i} as ${mermaidText(participantName(source))}`));
+  for (const [i, source] of sources.entries()) lines.push(`  participant P${i} as ${mermaidText(participantName(source))}`);
   for (const row of timelineRows(sources)) {
     const p = `P${row.lane}`;
     const text = `${mermaidText(row.text)} (+${row.ms.toFixed(1)} ms)`;
