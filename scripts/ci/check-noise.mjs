@@ -17,6 +17,7 @@ const PENDING = [
 
 let failed = 0;
 for (const log of process.argv.slice(2)) {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: strips ANSI colour codes (ESC [ ... m)
   const lines = readFileSync(log, 'utf8').split('\n').map((line) => line.replace(/\x1b\[[0-9;]*m/g, '').replace(/^[@\w/.-]+:\w+: /, ''));
   for (const [list, fails] of [[NOISE, true], [PENDING, false]]) {
     for (const [pattern, what] of list) {
