@@ -88,7 +88,7 @@ export async function runScenarios(
       }
     }
   } finally {
-    pool?.close();
+    await pool?.close();
   }
   return results;
 }

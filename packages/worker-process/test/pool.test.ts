@@ -68,7 +68,7 @@ describe('WorkerPool', () => {
     await pool.warmed();
     const pids = pool.idlePids();
     expect(pids).toHaveLength(2);
-    pool.close();
+    await pool.close();
     for (const pid of pids) expect(await waitUntilGone(pid, 10_000)).toBe(true);
     expect(pool.idle).toBe(0);
   }, 60_000);

@@ -108,19 +108,29 @@ export class WorkerPool {
     });
   }
 
-  /** Kills the idle processes (they exit without running anything) and stops refilling. */
-  close(): void {
+  /**
+   * Kills the idle processes (they exit without running anything) and stops refilling; resolves
+   * once they are gone. Workers already handed out are not touched.
+   */
+  close(): Promise<void> {
     this.#closed = true;
     if (this.#refill !== undefined) clearImmediate(this.#refill);
     this.#notifyWaiting();
+    const gone: Array<Promise<void>> = [];
     for (const warm of this.#idle.splice(0)) {
-      (warm.child.stdio[warm.assignFd] as Writable | null)?.destroy();
-      warm.child.kill('SIGKILL');
+      const { child } = warm;
+      if (child.exitCode === null && child.signalCode === null) {
+        child.ref(); // awaited from here on: keep this process alive until it is reaped
+        gone.push(new Promise((resolve) => child.once('exit', () => resolve())));
+      }
+      assignPipe(warm).destroy();
+      child.kill('SIGKILL');
     }
+    return Promise.all(gone).then(() => undefined);
   }
 
-  [Symbol.dispose](): void {
-    this.close();
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 
   #take(): Warm | undefined {
