@@ -5,6 +5,7 @@ export default defineConfig({
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,
+  shims: true, // import.meta.url in the CJS build (Ready.sdNotify loads the addon lazily)
   sourcemap: true,
   target: 'node20',
   external: ['vitest', '@plh/ready-signal', 'execa', '@plh/datablock-native'],

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { resolve } from 'node:path';
 import { findScenarios, scenarios } from './catalog/index.js';
 import { formatTable, summarise } from './report.js';
 import { exitOnSignals } from './live-runs.js';
@@ -12,9 +13,10 @@ import { CRASH_USAGE, crashCommand } from './crash/command.js';
 const USAGE = `usage: plh-scenarios <command>
 
   list                                  list every scenario
-  run [names...] [--repeat N] [--json] [--cold]
+  run [names...] [--repeat N] [--json] [--cold] [--timeline DIR]
                                         run scenarios (all by default) as real processes;
-                                        workers come from a warm pool (--cold: none)
+                                        workers come from a warm pool (--cold: none);
+                                        --timeline writes a sequence diagram per scenario
 ${STRESS_USAGE}
 ${FUZZ_USAGE}
 ${CRASH_USAGE}
@@ -55,11 +57,19 @@ async function run(args: string[]): Promise<number> {
   let repeat = 1;
   let json = false;
   let warm = true;
+  let timelineDir: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === '--json') json = true;
     else if (arg === '--cold') warm = false;
-    else if (arg === '--repeat') {
+    else if (arg === '--timeline') {
+      const dir = args[++i];
+      if (dir === undefined || dir.startsWith('-')) {
+        console.error('plh-scenarios: --timeline needs a directory');
+        return 2;
+      }
+      timelineDir = resolve(dir);
+    } else if (arg === '--repeat') {
       const value = Number(args[++i]);
       if (!Number.isInteger(value) || value < 1) {
         console.error(`plh-scenarios: --repeat needs a positive integer, got '${args[i] ?? ''}'`);
@@ -92,6 +102,7 @@ async function run(args: string[]): Promise<number> {
   const results = await runScenarios(selected, {
     repeat,
     warm,
+    timelineDir,
     onResult: json ? undefined : (r) => progress.step(!r.ok),
   });
   if (tty && !json) process.stderr.write('\r\x1b[2K');

@@ -3,6 +3,7 @@ import type { WorkerPool } from '@plh/worker-process';
 import { createScenarioContext } from './context.js';
 import { warmPool } from './warm.js';
 import type { Scenario } from './scenario.js';
+import { writeTimeline } from './timeline.js';
 
 export interface ScenarioResult {
   name: string;
@@ -19,6 +20,8 @@ export interface RunOptions {
   repeat?: number;
   /** Upper bound for each wait inside a scenario (default 15 s). */
   waitMs?: number;
+  /** Writes a sequence diagram of each run's processes there (NAME.txt and NAME.mmd). */
+  timelineDir?: string;
   /** Called after each scenario run, e.g. to print progress. */
   onResult?: (result: ScenarioResult) => void;
   /** Warm workers (warm.ts): processes started ahead, each still runs one worker (default false). */
@@ -30,7 +33,7 @@ const DEFAULT_SCENARIO_TIMEOUT_MS = 60_000;
 /** Runs one scenario in a fresh context; always disposes the context, whatever happened. */
 export async function runScenario(
   scenario: Scenario,
-  options: { waitMs?: number; iteration?: number; pool?: WorkerPool } = {},
+  options: { waitMs?: number; iteration?: number; pool?: WorkerPool; timelineDir?: string } = {},
 ): Promise<ScenarioResult> {
   const ctx = createScenarioContext({ waitMs: options.waitMs ?? 15_000, pool: options.pool });
   const started = performance.now();
@@ -57,6 +60,7 @@ export async function runScenario(
   } catch (err) {
     error ??= `cleanup failed: ${describe(err)}`;
   }
+  if (options.timelineDir !== undefined) writeTimeline(options.timelineDir, scenario.name, options.iteration ?? 1, ctx.workers);
   return {
     name: scenario.name,
     processes: scenario.processes,
@@ -82,7 +86,7 @@ export async function runScenarios(
   try {
     for (let iteration = 1; iteration <= repeat; iteration++) {
       for (const scenario of scenarios) {
-        const result = await runScenario(scenario, { waitMs: options.waitMs, iteration, pool });
+        const result = await runScenario(scenario, { waitMs: options.waitMs, iteration, pool, timelineDir: options.timelineDir });
         results.push(result);
         options.onResult?.(result);
       }

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Ready, spawnProcess, spawnWorker, WorkerProcessError } from '../src/index.js';
 import { decodeAddress, parseListenTable } from '../src/ready/proc-net.js';
@@ -97,6 +98,17 @@ describe('the ready option', () => {
     expect(() => Ready.http('health')).toThrow(/a path like '\/health'/);
     expect(() => Ready.all()).toThrow(/at least one strategy/);
     expect(() => Ready.any({} as never)).toThrow(/made by a Ready\.\* function/);
+  });
+});
+
+describe('Ready.sdNotify from the built package', () => {
+  // The addon is loaded lazily with createRequire(import.meta.url): both builds must find it.
+  it.each([
+    ['ESM', ['--input-type=module', '-e', "import { Ready } from '@plh/worker-process'; console.log(Ready.sdNotify().kind)"]],
+    ['CJS', ['-e', "console.log(require('@plh/worker-process').Ready.sdNotify().kind)"]],
+  ])('%s loads @plh/datablock-native', async (_, args) => {
+    const child = spawnProcess(process.execPath, args, { cwd: fileURLToPath(new URL('..', import.meta.url)) });
+    expect((await child.expectOk()).stdout).toBe('sdNotify\n');
   });
 });
 

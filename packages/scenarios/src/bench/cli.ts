@@ -7,8 +7,9 @@ import { slotRoundTrip } from './roundtrip.js';
 import { slotThroughput } from './throughput.js';
 import { mutexBench } from './mutex.js';
 import { readyLatency } from './ready-latency.js';
+import { readiness } from './readiness.js';
 
-const benchmarks: Benchmark[] = [readyLatency, mutexBench, slotRoundTrip, slotThroughput];
+const benchmarks: Benchmark[] = [readyLatency, readiness, mutexBench, slotRoundTrip, slotThroughput];
 
 /** Goals of issue 12 measured by other commands, listed so the table is complete. */
 const OUTSIDE_GOALS: Goal[] = [

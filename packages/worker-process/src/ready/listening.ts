@@ -1,9 +1,9 @@
 // Ready.listening(): a TCP socket in LISTEN state held by the child's process tree, read from
 // /proc (no connection attempt). Polled with backoff and on every output chunk: the kernel has no
 // event for "a process started listening".
-import { treePids } from '../proc/tree.js';
+import { treePidsFast } from '../proc/children.js';
 import { pollUntil } from './poll.js';
-import { listeningSockets, type ListeningSocket } from './proc-net.js';
+import { ListenProbe, type ListeningSocket } from './proc-net.js';
 import { badStrategyArgument, checkOptions } from './validate.js';
 import { defineStrategy, type ReadyContext, type ReadyStrategy } from './strategy.js';
 
@@ -40,9 +40,10 @@ export function checkListeningOptions(where: string, options: unknown): { port?:
 export function watchListening(context: ReadyContext, wanted: { port?: number; family?: 4 | 6 }, label: string) {
   let checks = 0;
   let seen: ListeningSocket[] = [];
+  const probe = new ListenProbe();
   const result = pollUntil<ListeningResult>(context, () => {
     checks++;
-    const sockets = listeningSockets(treePids(context.pid));
+    const sockets = probe.check(treePidsFast(context.pid));
     if (describeSockets(sockets) !== describeSockets(seen)) context.observe(label, sockets.length ? `listening ${describeSockets(sockets)}` : 'no LISTEN socket');
     seen = sockets;
     const hit = sockets.find((s) => (wanted.port === undefined || s.port === wanted.port) && (wanted.family === undefined || s.family === wanted.family));

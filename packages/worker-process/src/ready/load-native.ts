@@ -14,8 +14,8 @@ type NotifySocketClass = new (path: string, onMessage: (message: { pid: number; 
 const ADDON = '@plh/datablock-native';
 
 function requireFromHere(): NodeRequire {
-  // CJS build: the real require; ESM build: one made from this module's URL.
-  return typeof require === 'function' ? require : createRequire(import.meta.url);
+  // Resolved from this package, in both builds (tsup's shims give the CJS build an import.meta.url).
+  return createRequire(import.meta.url);
 }
 
 /** The NotifySocket class of the addon, or ERR_WORKER_READY_NATIVE_MISSING saying what to install. */

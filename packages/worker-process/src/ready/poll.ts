@@ -1,9 +1,14 @@
 // Re-checks a condition the kernel has no event for (a LISTEN socket, a health command): on every
 // output chunk of the child and on a backoff timer from about 1 ms to 50 ms. One check at a time.
+// The interval grows with the time waited (1 ms + 1/200 of it: 1.5 ms after 100 ms, 6 ms after
+// 1 s, 50 ms after 10 s): a program that starts in a few seconds (a loaded CI machine included) is
+// seen within milliseconds, a slow one costs little. A check before the program listens reads a
+// few small /proc files (about 0.1-0.2 ms of CPU).
 import type { ReadyContext } from './strategy.js';
 
 export const POLL_MIN_MS = 1;
 export const POLL_MAX_MS = 50;
+const GROWTH = 1 / 200;
 
 /**
  * Calls `check` until it returns a value other than undefined (resolves with it) or throws
@@ -11,7 +16,7 @@ export const POLL_MAX_MS = 50;
  */
 export function pollUntil<T>(context: ReadyContext, check: () => T | undefined | Promise<T | undefined>): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    let delay = POLL_MIN_MS;
+    const start = performance.now();
     let timer: NodeJS.Timeout | undefined;
     let running = false;
     let again = false;
@@ -52,8 +57,7 @@ export function pollUntil<T>(context: ReadyContext, check: () => T | undefined |
         void run();
         return;
       }
-      timer = setTimeout(() => void run(), delay);
-      delay = Math.min(delay * 2, POLL_MAX_MS);
+      timer = setTimeout(() => void run(), Math.min(POLL_MAX_MS, POLL_MIN_MS + (performance.now() - start) * GROWTH));
     };
     const unsubscribe = context.onOutput(() => void run());
     context.signal.addEventListener('abort', stop, { once: true });

@@ -88,10 +88,40 @@ function readTable(name: string): string {
   }
 }
 
-/** Every TCP LISTEN socket held by one of `pids`. */
-export function listeningSockets(pids: readonly number[]): ListeningSocket[] {
-  const owners = new Map<string, number>();
-  for (const pid of pids) for (const inode of socketInodes(pid)) owners.set(inode, pid);
-  if (owners.size === 0) return [];
-  return [...parseListenTable(readTable('tcp'), 4, owners), ...parseListenTable(readTable('tcp6'), 6, owners)];
+/** Inodes of every Unix socket on the machine (the first field after the path-less columns). */
+function unixInodes(): Set<string> {
+  const inodes = new Set<string>();
+  const lines = readTable('unix').split('\n');
+  for (let i = 1; i < lines.length; i++) {
+    const inode = lines[i]!.trim().split(/\s+/)[6];
+    if (inode) inodes.add(inode);
+  }
+  return inodes;
+}
+
+/**
+ * Every TCP LISTEN socket held by one of `pids`, checked over and over. Reading /proc/net/tcp walks
+ * the kernel's whole TCP hash table (about 1 ms of CPU here), so it is read only while the tree holds
+ * a socket that is not a Unix socket (a Node child's stdio socketpairs are Unix sockets: classified
+ * once, from /proc/net/unix).
+ */
+export class ListenProbe {
+  readonly #unix = new Set<string>();
+  readonly #classified = new Set<string>();
+
+  check(pids: readonly number[]): ListeningSocket[] {
+    const owners = new Map<string, number>();
+    for (const pid of pids) for (const inode of socketInodes(pid)) owners.set(inode, pid);
+    const fresh = [...owners.keys()].filter((inode) => !this.#classified.has(inode));
+    if (fresh.length > 0) {
+      const unix = unixInodes();
+      for (const inode of fresh) {
+        this.#classified.add(inode);
+        if (unix.has(inode)) this.#unix.add(inode);
+      }
+    }
+    for (const inode of this.#unix) owners.delete(inode);
+    if (owners.size === 0) return [];
+    return [...parseListenTable(readTable('tcp'), 4, owners), ...parseListenTable(readTable('tcp6'), 6, owners)];
+  }
 }
