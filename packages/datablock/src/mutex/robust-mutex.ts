@@ -1,36 +1,14 @@
-import { DataBlockError, closedError, invalidArgument, type ObjectKind } from '../errors.js';
-import { FUTEX_OWNER_DIED, FUTEX_TID_MASK, FUTEX_WAITERS, MUTEX_GENERATION_OFFSET, MUTEX_RECORD_SIZE, MUTEX_WAITERS_OFFSET } from '../layout/constants.js';
+// RobustMutex: lock, tryLock, lockAsync, unlock, withLock, guard over a robust process-shared
+// pthread mutex record in a mapping (the block's, or a DataBlockMutex's own segment).
+import { DataBlockError, closedError, invalidArgument } from '../errors.js';
+import { abortedError, deadlockError, mutexLabel, nativeFailure, notOwnerError, notRecoverableError, timeoutError } from './mutex-errors.js';
+import { decodeMutexWord, type LockAsyncOptions, type LockOptions, type LockResult, type MutexContext, type MutexGuard, type MutexState } from './mutex-types.js';
+export { decodeMutexWord } from './mutex-types.js';
+export type { LockAsyncOptions, LockOptions, LockResult, MutexContext, MutexGuard, MutexState } from './mutex-types.js';
+import { MUTEX_GENERATION_OFFSET, MUTEX_RECORD_SIZE, MUTEX_WAITERS_OFFSET } from '../layout/constants.js';
 import { native, type NativeMapping } from '../native.js';
-import { deadlineAfter, normalizeTimeout, remaining } from '../timeouts.js';
-
-/** What a successful lock reports: `recovered` is true when the previous owner died holding it. */
-export interface LockResult {
-  readonly recovered: boolean;
-}
-export interface LockOptions {
-  /** 0 = try once, positive = milliseconds, Infinity = wait. Default: Infinity. */
-  timeoutMs?: number;
-}
-export interface LockAsyncOptions extends LockOptions {
-  signal?: AbortSignal;
-}
-/** A held lock that unlocks once, on `unlock()` or `[Symbol.dispose]()` (`using g = m.guard()`). */
-export interface MutexGuard extends LockResult, Disposable {
-  unlock(): void;
-}
-/** Read-only view of the robust futex word (never locks). */
-export interface MutexState {
-  readonly locked: boolean;
-  /** Kernel TID of the owner (0 when unlocked). */
-  readonly ownerTid: number;
-  readonly waiters: boolean;
-  /** FUTEX_OWNER_DIED: the owner died; the next lock reports recovered: true. */
-  readonly ownerDied: boolean;
-  /** glibc marks an unrecoverable mutex with __owner = PTHREAD_MUTEX_NOTRECOVERABLE (INT_MAX - 1). */
-  readonly notRecoverable: boolean;
-  readonly unlockGeneration: number;
-  readonly asyncWaiters: number;
-}
+import { waitAsync, type WaitSpec } from '../slots/wait.js';
+import { deadlineAfter, normalizeTimeout } from '../timeouts.js';
 
 const NOT_RECOVERED: LockResult = Object.freeze({ recovered: false });
 const RECOVERED: LockResult = Object.freeze({ recovered: true });
@@ -43,26 +21,6 @@ const GLIBC_KIND_WORD = 4;
 const GLIBC_ROBUST_PSHARED_ERRORCHECK = 146;
 const GLIBC_X64_KIND_CHECK = process.platform === 'linux' && process.arch === 'x64' && native.pthreadMutexSize === 40;
 const WAITERS = MUTEX_WAITERS_OFFSET / 4;
-
-export interface MutexContext {
-  readonly kind: ObjectKind;
-  readonly name: string;
-  isClosed(): boolean;
-}
-
-export function decodeMutexWord(lockWord: number, ownerWord: number, generation: number, asyncWaiters: number): MutexState {
-  const w = lockWord >>> 0;
-  const ownerTid = w & FUTEX_TID_MASK;
-  return Object.freeze({
-    locked: ownerTid !== 0,
-    ownerTid,
-    waiters: (w & FUTEX_WAITERS) !== 0,
-    ownerDied: (w & FUTEX_OWNER_DIED) !== 0,
-    notRecoverable: ownerWord >>> 0 === 0x7ffffffe,
-    unlockGeneration: generation >>> 0,
-    asyncWaiters: asyncWaiters >>> 0,
-  });
-}
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
@@ -78,6 +36,7 @@ export class RobustMutex {
   readonly #offset: number;
   readonly #words: Int32Array;
   readonly #ctx: MutexContext;
+  readonly #spec: WaitSpec;
   #held = false;
 
   /** @internal */
@@ -87,6 +46,16 @@ export class RobustMutex {
     this.#words = new Int32Array(mapping.buffer(recordOffset, MUTEX_RECORD_SIZE));
     this.#ctx = ctx;
     this.#validateRecord();
+    const words = this.#words;
+    // lockAsync sleeps on the unlock generation (the one wait of the package, slots/wait.ts).
+    this.#spec = {
+      mapping, words, word: GEN, byteOffset: recordOffset + MUTEX_GENERATION_OFFSET,
+      enter: () => { Atomics.add(words, WAITERS, 1); },
+      leave: () => { Atomics.sub(words, WAITERS, 1); },
+      spinUs: 0, sliceMs: ASYNC_SLICE_MS,
+      isClosed: () => ctx.isClosed(),
+      checkOpen: () => { this.#check(); },
+    };
   }
 
   /**
@@ -99,32 +68,13 @@ export class RobustMutex {
     if (!GLIBC_X64_KIND_CHECK) return;
     const kind = Atomics.load(this.#words, GLIBC_KIND_WORD);
     if (kind !== GLIBC_ROBUST_PSHARED_ERRORCHECK) {
-      throw new DataBlockError(
-        'ERR_DATABLOCK_LAYOUT_INVALID',
-        `${this.#label()} is corrupt: its mutex record is not a robust process-shared mutex (kind word ${kind}, expected ${GLIBC_ROBUST_PSHARED_ERRORCHECK}); the segment cannot be trusted: unlink and create it again`,
-        { name: this.#ctx.name, kind: this.#ctx.kind },
-      );
+      const why = `its mutex record is not a robust process-shared mutex (kind word ${kind}, expected ${GLIBC_ROBUST_PSHARED_ERRORCHECK})`;
+      throw new DataBlockError('ERR_DATABLOCK_LAYOUT_INVALID', `${mutexLabel(this.#ctx)} is corrupt: ${why}; the segment cannot be trusted: unlink and create it again`, { name: this.#ctx.name, kind: this.#ctx.kind });
     }
-  }
-
-  /** An errno a native mutex call threw (EINVAL on a damaged record), as a typed error. */
-  #nativeFailure(error: unknown, what: string): DataBlockError {
-    if (error instanceof DataBlockError) return error;
-    const code = (error as { code?: unknown }).code;
-    if (code === 'ERR_MAPPING_CLOSED') return closedError(this.#ctx.kind, this.#ctx.name);
-    return new DataBlockError(
-      code === 'EINVAL' ? 'ERR_DATABLOCK_LAYOUT_INVALID' : 'ERR_DATABLOCK_SYSTEM',
-      `${what} on ${this.#label()} failed (${String(code ?? error)}): the mutex record looks damaged; unlink and create the segment again`,
-      { name: this.#ctx.name, kind: this.#ctx.kind, cause: error },
-    );
   }
 
   #check(): void {
     if (this.#ctx.isClosed()) throw closedError(this.#ctx.kind, this.#ctx.name);
-  }
-
-  #label(): string {
-    return this.#ctx.kind === 'DataBlock' ? `the mutex of DataBlock '${this.#ctx.name}'` : `DataBlockMutex '${this.#ctx.name}'`;
   }
 
   /** Interprets a pthread return code; null = busy/timed out. */
@@ -141,30 +91,10 @@ export class RobustMutex {
     }
     if (rc === e.EBUSY || rc === e.ETIMEDOUT) return null;
     if (rc === e.ENOTRECOVERABLE) {
-      throw new DataBlockError(
-        'ERR_DATABLOCK_NOT_RECOVERABLE',
-        `${this.#label()} is not recoverable: a previous owner died and the next one unlocked it without marking it consistent; the data it protects cannot be trusted. Recreate the segment (unlink and create)`,
-        { name: this.#ctx.name, kind: this.#ctx.kind },
-      );
+      throw notRecoverableError(this.#ctx);
     }
-    if (rc === e.EDEADLK) throw this.#deadlock();
-    throw new DataBlockError('ERR_DATABLOCK_SYSTEM', `pthread mutex call on ${this.#label()} failed with errno ${rc}`, { name: this.#ctx.name, kind: this.#ctx.kind });
-  }
-
-  #deadlock(): DataBlockError {
-    return new DataBlockError(
-      'ERR_DATABLOCK_DEADLOCK',
-      `${this.#label()} is already held by this thread: a blocking lock would wait forever; unlock it first, or use lockAsync() to queue behind the current holder`,
-      { name: this.#ctx.name, kind: this.#ctx.kind },
-    );
-  }
-
-  #timeout(timeoutMs: number): DataBlockError {
-    return new DataBlockError(
-      'ERR_DATABLOCK_TIMEOUT',
-      `${this.#label()} was not acquired within ${timeoutMs} ms: another holder keeps it; pass a longer timeoutMs or Infinity, or inspect the holder with 'plh-datablock inspect ${this.#ctx.name}'`,
-      { name: this.#ctx.name, kind: this.#ctx.kind },
-    );
+    if (rc === e.EDEADLK) throw deadlockError(this.#ctx);
+    throw new DataBlockError('ERR_DATABLOCK_SYSTEM', `pthread mutex call on ${mutexLabel(this.#ctx)} failed with errno ${rc}`, { name: this.#ctx.name, kind: this.#ctx.kind });
   }
 
   /** True while this handle holds the lock. */
@@ -179,15 +109,15 @@ export class RobustMutex {
   lock(options: LockOptions = {}): LockResult {
     this.#check();
     const timeoutMs = normalizeTimeout(options?.timeoutMs, Infinity);
-    if (this.#held) throw this.#deadlock();
+    if (this.#held) throw deadlockError(this.#ctx);
     let rc: number;
     try {
       rc = timeoutMs === 0 ? this.#mapping.mutexTryLock(this.#offset) : this.#mapping.mutexLock(this.#offset, timeoutMs === Infinity ? -1 : timeoutMs);
     } catch (error) {
-      throw this.#nativeFailure(error, 'lock');
+      throw nativeFailure(this.#ctx, error, 'lock');
     }
     const result = this.#settle(rc);
-    if (result === null) throw this.#timeout(timeoutMs);
+    if (result === null) throw timeoutError(this.#ctx, timeoutMs);
     return result;
   }
 
@@ -199,7 +129,7 @@ export class RobustMutex {
     try {
       rc = this.#mapping.mutexTryLock(this.#offset);
     } catch (error) {
-      throw this.#nativeFailure(error, 'tryLock');
+      throw nativeFailure(this.#ctx, error, 'tryLock');
     }
     if (rc === native.errno.EDEADLK) return null;
     return this.#settle(rc);
@@ -215,57 +145,14 @@ export class RobustMutex {
     const timeoutMs = normalizeTimeout(options?.timeoutMs, Infinity);
     const signal = options?.signal;
     if (signal !== undefined && !(signal instanceof AbortSignal)) throw invalidArgument('signal must be an AbortSignal');
-    const deadline = deadlineAfter(timeoutMs);
-    const words = this.#words;
-    for (;;) {
-      this.#check();
-      if (signal?.aborted) throw this.#aborted(signal);
-      const generation = Atomics.load(words, GEN);
-      const result = this.tryLock();
-      if (result !== null) return result;
-      const left = remaining(deadline);
-      if (left <= 0) throw this.#timeout(timeoutMs);
-      Atomics.add(words, WAITERS, 1);
-      try {
-        await this.#sleep(generation, Math.min(left, ASYNC_SLICE_MS), signal);
-      } catch (error) {
-        // A close() during the wait rejects the native wait with ERR_MAPPING_CLOSED.
-        this.#check();
-        throw error;
-      } finally {
-        if (!this.#ctx.isClosed()) Atomics.sub(words, WAITERS, 1);
-      }
-    }
+    const got = await waitAsync(() => this.#tryLockOpen(), this.#spec, deadlineAfter(timeoutMs), signal, () => abortedError(this.#ctx, signal));
+    if (got === null) throw timeoutError(this.#ctx, timeoutMs);
+    return got;
   }
 
-  #aborted(signal: AbortSignal): DataBlockError {
-    return new DataBlockError('ERR_DATABLOCK_ABORTED', `Waiting for ${this.#label()} was aborted`, {
-      name: this.#ctx.name,
-      kind: this.#ctx.kind,
-      cause: signal.reason,
-    });
-  }
-
-  #sleep(generation: number, ms: number, signal: AbortSignal | undefined): Promise<void> {
-    const wait: Promise<unknown> =
-      typeof this.#mapping.futexWaitAsync === 'function'
-        ? this.#mapping.futexWaitAsync(this.#offset + MUTEX_GENERATION_OFFSET, generation, ms)
-        : new Promise((resolve) => setTimeout(resolve, Math.min(ms, 5)));
-    if (signal === undefined) return wait.then(() => undefined);
-    return new Promise<void>((resolve, reject) => {
-      const onAbort = (): void => reject(this.#aborted(signal));
-      signal.addEventListener('abort', onAbort, { once: true });
-      wait.then(
-        () => {
-          signal.removeEventListener('abort', onAbort);
-          resolve();
-        },
-        (error: unknown) => {
-          signal.removeEventListener('abort', onAbort);
-          reject(error);
-        },
-      );
-    });
+  #tryLockOpen(): LockResult | null {
+    this.#check();
+    return this.tryLock();
   }
 
   /** Releases the lock. Throws ERR_DATABLOCK_NOT_OWNER when this thread does not hold it. */
@@ -275,14 +162,10 @@ export class RobustMutex {
     try {
       rc = this.#mapping.mutexUnlock(this.#offset);
     } catch (error) {
-      throw this.#nativeFailure(error, 'unlock');
+      throw nativeFailure(this.#ctx, error, 'unlock');
     }
     if (rc === native.errno.EPERM) {
-      throw new DataBlockError(
-        'ERR_DATABLOCK_NOT_OWNER',
-        `${this.#label()} is not held by this thread: only the thread that locked it may unlock it (lock() before unlock(), and unlock once)`,
-        { name: this.#ctx.name, kind: this.#ctx.kind },
-      );
+      throw notOwnerError(this.#ctx);
     }
     if (rc !== 0) this.#settle(rc);
     this.#held = false;
@@ -291,7 +174,7 @@ export class RobustMutex {
 
   #bumpGeneration(): void {
     Atomics.add(this.#words, GEN, 1);
-    if (Atomics.load(this.#words, WAITERS) > 0 && typeof this.#mapping.futexWake === 'function') {
+    if (Atomics.load(this.#words, WAITERS) > 0) {
       this.#mapping.futexWake(this.#offset + MUTEX_GENERATION_OFFSET, 0x7fffffff);
     }
   }

@@ -1,123 +1,111 @@
+import { native, type NativeMapping } from '../native.js';
 import { remaining } from '../timeouts.js';
-import { native } from '../native.js';
-import { WAIT_SLICE_MS } from './constants.js';
-import type { SlotContext } from './context.js';
+
+/**
+ * The one wait of the package: try an attempt, spin on it briefly, then sleep in the kernel on a
+ * shared futex word in bounded slices, until the attempt succeeds, the deadline passes or the
+ * signal aborts. Sync callers (acquire*) block the thread; async callers (acquire*Async, the
+ * mutex's lockAsync) sleep on a libuv thread with futexWaitAsync. The sleeper announces itself
+ * (enter) BEFORE its last attempt and sleeps only while the futex word still has the value read
+ * before that attempt, so a wake-up in between is never missed.
+ */
 
 /** One attempt: a result, or null to keep waiting. May throw (closed, end of stream, ...). */
 export type Attempt<T> = () => T | null;
 
 export interface WaitSpec {
-  /** State word the other side increments (and futex-wakes when waiters > 0). */
-  readonly counter: number;
-  /** State word whose bit `waiterBit` is set while this waiter sleeps on `counter`. */
-  readonly waiters: number;
-  readonly waiterBit: number;
-  /** Spin this long (microseconds) before sleeping. */
+  readonly mapping: NativeMapping;
+  /** The i32 array holding the futex word, its index there and its byte offset in the mapping. */
+  readonly words: Int32Array;
+  readonly word: number;
+  readonly byteOffset: number;
+  /** Announce / withdraw this sleeper (a waiter bit or count the waker checks before waking). */
+  enter(): void;
+  leave(): void;
+  /** Spin this long (microseconds) before the first sleep (sync waits only). */
   readonly spinUs: number;
-  /** Called at most every WAIT_SLICE_MS while nothing happens: liveness checks, recovery. */
+  /** Longest single sleep (ms): bounds the reaction to a dead participant. */
+  readonly sliceMs: number;
+  /** Called at most every sliceMs while nothing happens: liveness checks, recovery. */
   readonly onIdle?: () => void;
+  isClosed(): boolean;
+  /** Throws the owner's closed error. */
+  checkOpen(): void;
 }
 
-/**
- * Blocking wait (sync): spin on the attempt for SPIN_US (two busy processes hand over in about
- * a microsecond), then sleep on the futex word in slices of at most WAIT_SLICE_MS. The waiter
- * counter is raised BEFORE the last attempt, and the futex only sleeps while the counter still
- * has the value read before that attempt, so a commit/release in between is never missed.
- * Returns null when `deadline` (performance.now() based) passes.
- */
-export function waitSync<T>(ctx: SlotContext, attempt: Attempt<T>, spec: WaitSpec, deadline: number): T | null {
-  const state = ctx.state;
+function afterSleep(spec: WaitSpec, rc: number, state: { lastIdle: number }): void {
+  const now = performance.now();
+  if (spec.onIdle !== undefined && (rc === native.errno.ETIMEDOUT || now - state.lastIdle >= spec.sliceMs)) {
+    state.lastIdle = now;
+    spec.onIdle();
+  }
+}
+
+/** Blocking wait. Returns null when `deadline` (performance.now() based) passes. */
+export function waitSync<T>(attempt: Attempt<T>, spec: WaitSpec, deadline: number): T | null {
   let now = performance.now();
   const spinEnd = Math.min(deadline, now + spec.spinUs / 1000);
   for (let n = 1; ; n++) {
     const r = attempt();
     if (r !== null) return r;
-    if ((n & 15) === 0) {
-      now = performance.now();
-      if (now >= spinEnd) break;
-    }
+    if ((n & 15) === 0 && (now = performance.now()) >= spinEnd) break;
   }
-  const offset = ctx.stateByteOffset(spec.counter);
-  let lastIdle = now;
+  const idle = { lastIdle: now };
   for (;;) {
     const left = remaining(deadline);
     if (left <= 0) return null;
-    const seen = Atomics.load(state, spec.counter);
-    Atomics.or(state, spec.waiters, spec.waiterBit);
+    const seen = Atomics.load(spec.words, spec.word);
+    spec.enter();
     let rc: number;
     try {
       const r = attempt();
       if (r !== null) return r;
-      rc = ctx.mapping.futexWait(offset, seen, Math.min(left, WAIT_SLICE_MS));
+      rc = spec.mapping.futexWait(spec.byteOffset, seen, Math.min(left, spec.sliceMs));
     } finally {
-      if (!ctx.closed) Atomics.and(state, spec.waiters, ~spec.waiterBit);
+      if (!spec.isClosed()) spec.leave();
     }
     const r = attempt();
     if (r !== null) return r;
-    now = performance.now();
-    if (spec.onIdle !== undefined && (rc === native.errno.ETIMEDOUT || now - lastIdle >= WAIT_SLICE_MS)) {
-      lastIdle = now;
-      spec.onIdle();
-    }
+    afterSleep(spec, rc, idle);
   }
 }
 
 /**
- * Async wait: never blocks the event loop. Attempts, then sleeps with futexWaitAsync (a libuv
- * thread sleeps) in slices of at most WAIT_SLICE_MS. Rejects with `abortError()` when `signal`
- * aborts; a close() during the wait makes the native wait reject (the caller maps it).
+ * Async wait: never blocks the event loop. Rejects with `abortError()` when `signal` aborts; a
+ * close() during the wait makes the native wait reject, reported as the owner's closed error.
  */
-export async function waitAsync<T>(
-  ctx: SlotContext,
-  attempt: Attempt<T>,
-  spec: WaitSpec,
-  deadline: number,
-  signal: AbortSignal | undefined,
-  abortError: () => Error,
-): Promise<T | null> {
-  const state = ctx.state;
-  const offset = ctx.stateByteOffset(spec.counter);
-  let lastIdle = performance.now();
+export async function waitAsync<T>(attempt: Attempt<T>, spec: WaitSpec, deadline: number, signal: AbortSignal | undefined, abortError: () => Error): Promise<T | null> {
+  const idle = { lastIdle: performance.now() };
   for (;;) {
     if (signal?.aborted) throw abortError();
-    ctx.checkOpen();
+    spec.checkOpen();
     const left = remaining(deadline);
-    const seen = Atomics.load(state, spec.counter);
-    Atomics.or(state, spec.waiters, spec.waiterBit);
+    const seen = Atomics.load(spec.words, spec.word);
+    spec.enter();
     let rc: number;
     try {
       const r = attempt();
       if (r !== null) return r;
       if (left <= 0) return null;
-      rc = await sleep(ctx.mapping.futexWaitAsync(offset, seen, Math.min(left, WAIT_SLICE_MS)), signal, abortError);
+      rc = await abortable(spec.mapping.futexWaitAsync(spec.byteOffset, seen, Math.min(left, spec.sliceMs)), signal, abortError);
     } catch (error) {
-      ctx.checkOpen();
+      spec.checkOpen();
       throw error;
     } finally {
-      if (!ctx.closed) Atomics.and(state, spec.waiters, ~spec.waiterBit);
+      if (!spec.isClosed()) spec.leave();
     }
-    const now = performance.now();
-    if (spec.onIdle !== undefined && (rc === native.errno.ETIMEDOUT || now - lastIdle >= WAIT_SLICE_MS)) {
-      lastIdle = now;
-      spec.onIdle();
-    }
+    afterSleep(spec, rc, idle);
   }
 }
 
-function sleep(wait: Promise<number>, signal: AbortSignal | undefined, abortError: () => Error): Promise<number> {
+function abortable(wait: Promise<number>, signal: AbortSignal | undefined, abortError: () => Error): Promise<number> {
   if (signal === undefined) return wait;
   return new Promise<number>((resolve, reject) => {
     const onAbort = (): void => reject(abortError());
     signal.addEventListener('abort', onAbort, { once: true });
     wait.then(
-      (rc) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(rc);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
+      (rc) => { signal.removeEventListener('abort', onAbort); resolve(rc); },
+      (error: unknown) => { signal.removeEventListener('abort', onAbort); reject(error); },
     );
   });
 }

@@ -1,0 +1,153 @@
+import type { DataBlockError } from '../errors.js';
+import { deadlineAfter } from '../timeouts.js';
+import { WAIT_SLICE_MS } from './constants.js';
+import type { SlotContext } from './context.js';
+import { parseAcquire, parseEndpointOptions, type AcquireAsyncOptions, type AcquireOptions, type EndpointOptions } from './options.js';
+import { policyFor, type SlotPolicy } from './policies/index.js';
+import { waitAsync, waitSync, type WaitSpec } from './wait.js';
+
+type Role = 'producer' | 'consumer';
+const NOUN: Record<Role, { acquire: string; create: string }> = {
+  producer: { acquire: 'acquireWriteSlot', create: 'block.producer()' },
+  consumer: { acquire: 'acquireConsumeSlot', create: 'block.consumer()' },
+};
+
+/**
+ * What Producer and Consumer share: the participant entry of their role (given back if setting
+ * up fails, and on close), the block's policy strategy, single-threaded use (one acquisition at a
+ * time, no call while an async acquire is pending), the slot views, and the sync / try / async
+ * acquire flow over the one wait (wait.ts) with its timeout convention.
+ */
+export abstract class Endpoint<S> {
+  protected readonly ctx: SlotContext;
+  protected readonly participant: number;
+  protected readonly policy: SlotPolicy;
+  protected readonly debug: boolean;
+  protected readonly spinUs: number;
+  protected held: S | null = null;
+  readonly #role: Role;
+  readonly #views: Uint8Array[] = [];
+  #asyncPending = false;
+  #closed = false;
+  #removeHook: () => void = () => {};
+
+  protected constructor(ctx: SlotContext, role: Role, options: EndpointOptions | undefined) {
+    const { debugViews, spinUs } = parseEndpointOptions(options, role);
+    this.ctx = ctx;
+    this.#role = role;
+    this.debug = debugViews;
+    this.spinUs = spinUs;
+    this.policy = policyFor(ctx.layout.policy);
+    this.participant = ctx.block.register(role);
+  }
+
+  /** Runs the role's set-up; on failure gives the entry back. Then close() follows block.close(). */
+  protected setUp(fn: () => void): void {
+    try {
+      fn();
+    } catch (error) {
+      this.ctx.block.unregister(this.participant);
+      throw error;
+    }
+    this.#removeHook = this.ctx.block.onClose(() => this.close());
+  }
+
+  /** Participant index of this endpoint in the block's participants table. */
+  get participantIndex(): number {
+    return this.participant;
+  }
+
+  get closed(): boolean {
+    return this.#closed || this.ctx.closed;
+  }
+
+  protected get isClosed(): boolean {
+    return this.#closed;
+  }
+
+  protected closedError(): DataBlockError {
+    return this.ctx.error('ERR_DATABLOCK_CLOSED', `this ${this.#role} of DataBlock '${this.ctx.name}' is closed: create a new one with ${NOUN[this.#role].create}`);
+  }
+
+  /** Refuses a call on a closed endpoint, during a pending async acquire, or while a slot is held. */
+  protected check(what: string, heldMessage: (slot: S) => string): void {
+    if (this.#closed) throw this.closedError();
+    this.ctx.checkOpen();
+    if (this.#asyncPending) {
+      throw this.ctx.error('ERR_DATABLOCK_CONCURRENT_USE', `${what}: an ${NOUN[this.#role].acquire}Async() of this ${this.#role} is still pending; a ${this.#role} is single-threaded state: await it first`);
+    }
+    if (this.held !== null) throw this.ctx.error('ERR_DATABLOCK_SLOT_HELD', `${what}: ${heldMessage(this.held)}`);
+  }
+
+  /** Payload view of slot `index`: the cached one, or (debugViews) a fresh one detached on release. */
+  protected view(index: number, length: number): Uint8Array {
+    const { ctx } = this;
+    if (this.debug) return new Uint8Array(ctx.mapping.buffer(ctx.layout.dataOffset + index * ctx.layout.slotStride, length));
+    const v = this.#views[index] ?? (this.#views[index] = ctx.block.slot(index));
+    return length === v.length ? v : v.subarray(0, length);
+  }
+
+  /** The wait spec on state word `counter`, announcing itself in `waiters` with `bit`. */
+  protected waitSpec(counter: number, waiters: number, bit: number, onIdle?: () => void): WaitSpec {
+    const { ctx } = this;
+    return {
+      mapping: ctx.mapping, words: ctx.state, word: counter, byteOffset: ctx.stateByteOffset(counter),
+      enter: () => { Atomics.or(ctx.state, waiters, bit); },
+      leave: () => { Atomics.and(ctx.state, waiters, ~bit); },
+      spinUs: this.spinUs, sliceMs: WAIT_SLICE_MS, onIdle,
+      isClosed: () => ctx.closed,
+      checkOpen: () => { ctx.checkOpen(); },
+    };
+  }
+
+  /** The first attempt of an acquire (may differ from the waiting one: see Consumer). */
+  protected abstract attempt(): S | null;
+  protected abstract readonly spec: WaitSpec;
+  /** Undo what a failed acquire left (a producer's drain). */
+  protected giveUp(): void {}
+  protected abstract timeoutError(timeoutMs: number): Error;
+
+  protected acquireSync(options: AcquireOptions | undefined): S {
+    const { timeoutMs } = parseAcquire(options);
+    const got = this.attempt() ?? (timeoutMs === 0 ? null : waitSync(() => this.attempt(), this.spec, deadlineAfter(timeoutMs)));
+    if (got !== null) return got;
+    this.giveUp();
+    throw this.timeoutError(timeoutMs);
+  }
+
+  protected async acquireAsync(options: AcquireAsyncOptions | undefined): Promise<S> {
+    const { timeoutMs, signal } = parseAcquire(options);
+    const first = this.attempt();
+    if (first !== null) return first;
+    this.#asyncPending = true;
+    let got: S | null;
+    try {
+      got = await waitAsync(() => this.attempt(), this.spec, deadlineAfter(timeoutMs), signal, () =>
+        this.ctx.error('ERR_DATABLOCK_ABORTED', `${NOUN[this.#role].acquire}Async on DataBlock '${this.ctx.name}' was aborted`, signal?.reason));
+    } catch (error) {
+      this.giveUp();
+      throw error;
+    } finally {
+      this.#asyncPending = false;
+    }
+    if (got !== null) return got;
+    this.giveUp();
+    throw this.timeoutError(timeoutMs);
+  }
+
+  /** Gives up what the role holds (leave), then the participant entry. Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#removeHook();
+    if (this.ctx.closed) return;
+    this.leave();
+    this.ctx.block.unregister(this.participant);
+  }
+
+  protected abstract leave(): void;
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}

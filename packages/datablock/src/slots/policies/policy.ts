@@ -1,0 +1,87 @@
+import { COMMITTED, CONTROL_WORDS, C_READERS_LO, C_SEQ_LO, C_STATE } from '../constants.js';
+import type { SlotContext } from '../context.js';
+import { read64 } from '../seq64.js';
+
+/**
+ * What differs between the consumer policies, as one strategy object per policy
+ * (latest-only.ts, sequential.ts, sequential-sync.ts): what a commit marks as pending, which
+ * readers can block a producer, how a consumer joins, finds its next slot, releases it, and
+ * where it is. Producer and Consumer hold one and never branch on the policy.
+ */
+
+/** A consumer's position: the next slotId it wants, the last it acquired, its reader bit. */
+export interface Cursor {
+  next: number;
+  last: number;
+  readonly participant: number;
+  /** 0 or 1: which word of a lo/hi mask holds its bit. */
+  readonly word: number;
+  readonly bit: number;
+}
+
+/** A slot a consumer has entered (its reader bit set, state and seq re-checked). */
+export interface Entered {
+  readonly index: number;
+  readonly slotId: number;
+}
+
+export interface SlotPolicy {
+  /** sequential-sync: pending is a mask of reader bits (cleared with a dead reader's marks). */
+  readonly pendingIsMask: boolean;
+  /** Producer, at commit: mark what must consume slot control line `b` before it is rewritten. */
+  markPending(ctx: SlotContext, b: number): void;
+  /** Producer, while waiting on line `b`: the participants whose marks can block it. */
+  blockers(ctx: SlotContext, b: number): number[];
+  /** Consumer, at creation: join the block (take the sequential word, the sync-active bit, ...) and set the cursor. */
+  join(ctx: SlotContext, cursor: Cursor): void;
+  /** Consumer: one attempt to enter its next slot, or null. */
+  enter(ctx: SlotContext, cursor: Cursor): Entered | null;
+  /** Consumer, at release: clear what marks the slot as still to be consumed by it. */
+  release(ctx: SlotContext, b: number, cursor: Cursor): void;
+  /** Consumer: the position published for diagnose. */
+  position(cursor: Cursor): number;
+  /** Consumer: has it consumed a stream of `eos` slots? */
+  ended(cursor: Cursor, eos: number): boolean;
+}
+
+/**
+ * Reader entry (seqlock style): the slot at `index` is COMMITTED with slotId `slotId`; set our
+ * reader bit, then re-read state and seq; if either changed, clear the bit, tell the producer and
+ * give up. The producer moves COMMITTED -> DRAINING by CAS and only then reads the reader mask:
+ * either we see DRAINING or it sees our bit.
+ */
+export function tryEnter(ctx: SlotContext, index: number, slotId: number, cursor: Cursor): boolean {
+  const c = ctx.control;
+  const b = index * CONTROL_WORDS;
+  const readers = b + C_READERS_LO + cursor.word;
+  Atomics.or(c, readers, cursor.bit);
+  if (Atomics.load(c, b + C_STATE) !== COMMITTED || read64(c, b + C_SEQ_LO) !== slotId) {
+    Atomics.and(c, readers, ~cursor.bit);
+    ctx.notifyProducer();
+    return false;
+  }
+  return true;
+}
+
+/**
+ * sequential and sequential-sync: enter slot `cursor.next` when it is committed with that id,
+ * skipping ids the producer lapped (a sync reader joining while it overtakes, or a forced cleanup).
+ */
+export function enterInOrder(ctx: SlotContext, cursor: Cursor): Entered | null {
+  const c = ctx.control;
+  for (;;) {
+    const next = cursor.next;
+    const index = next % ctx.slotCount;
+    const b = index * CONTROL_WORDS;
+    if (Atomics.load(c, b + C_STATE) !== COMMITTED) return null;
+    const s = read64(c, b + C_SEQ_LO);
+    if (s < next) return null;
+    if (s > next) {
+      cursor.next = next + 1;
+      continue;
+    }
+    if (!tryEnter(ctx, index, next, cursor)) return null;
+    cursor.next = next + 1;
+    return { index, slotId: next };
+  }
+}
