@@ -1,3 +1,6 @@
 import { packageTestConfig } from '../../vitest.shared.mts';
 
-export default packageTestConfig();
+// test/pool-threads runs in its own pass (vitest.threads.config.ts).
+const config = packageTestConfig();
+config.test = { ...config.test, exclude: ['test/pool-threads/**', '**/node_modules/**'] };
+export default config;

@@ -1,3 +1,4 @@
+// The public API of @plh/datablock.
 export { DataBlock } from './block/datablock.js';
 export type { DataBlockAttachOptions, DataBlockCreateOptions, DataBlockExpect } from './block/options.js';
 export { DataBlockMutex, DEFAULT_ATTACH_TIMEOUT_MS } from './mutex/datablock-mutex.js';

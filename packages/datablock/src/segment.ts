@@ -1,3 +1,4 @@
+// Segments: create (O_EXCL, space reserved), open (bounded wait for the magic), map, publish the magic, unlink.
 import { existsSync } from 'node:fs';
 import { DataBlockError, type ObjectKind } from './errors.js';
 import { HEADER_SIZE } from './layout/constants.js';

@@ -1,8 +1,12 @@
 import { invalidArgument } from './errors.js';
 
 /**
- * Timeouts everywhere: 0 = try once (do not block), a positive number = milliseconds,
- * Infinity = wait without limit. `undefined` takes the documented default of the call.
+ * The one timeout validator of @plh/datablock (the convention of the top README, "Timeouts"):
+ * undefined = the default of that kind of wait; 0 = do not block (try once; a wait that is not
+ * already satisfied fails at once with ERR_DATABLOCK_TIMEOUT); a positive number = an upper bound
+ * in ms; Infinity = no bound; anything else (negative, NaN, not a number) =
+ * ERR_DATABLOCK_INVALID_ARGUMENT, thrown at once (an async call rejects with it). Every timeoutMs
+ * of the package (attach, lock, lockAsync, acquire*) goes through it.
  */
 export function normalizeTimeout(value: unknown, defaultMs: number, what = 'timeoutMs'): number {
   if (value === undefined) return defaultMs;

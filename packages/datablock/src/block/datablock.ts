@@ -1,4 +1,6 @@
-import { DataBlockError, closedError } from '../errors.js';
+// DataBlock: create / attach / close of a block segment, its views and participant entries; it
+// builds the SlotContext that producers, consumers, recovery and diagnose receive.
+import { closedError } from '../errors.js';
 import { BLOCK_MAGIC, CONTROL_STRIDE, PARTICIPANT_STRIDE } from '../layout/constants.js';
 import { computeBlockFields } from '../layout/compute.js';
 import { BLOCK_FIELDS, writeFields } from '../layout/fields.js';
@@ -12,7 +14,7 @@ import { RobustMutex } from '../mutex/robust-mutex.js';
 import { DEFAULT_ATTACH_TIMEOUT_MS } from '../mutex/datablock-mutex.js';
 import { createSegment, openSegment, publishMagic, unlinkSegment, withMagic, type MappedSegment } from '../segment.js';
 import { normalizeTimeout } from '../timeouts.js';
-import { parseAttachOptions, parseCreateOptions, type DataBlockAttachOptions, type DataBlockCreateOptions, type DataBlockExpect } from './options.js';
+import { checkExpect, parseAttachOptions, parseCreateOptions, type DataBlockAttachOptions, type DataBlockCreateOptions } from './options.js';
 import { SlotViews } from './slot-views.js';
 import { Producer } from '../slots/producer.js';
 import { Consumer } from '../slots/consumer.js';
@@ -26,14 +28,7 @@ import { diagnoseViews } from '../slots/diagnose.js';
 const CTX_KIND = 'DataBlock' as const;
 
 /** Views over the mapping, made once at create/attach; all detached by close(). */
-interface Views {
-  mapping: NativeMapping;
-  flexZone: Uint8Array;
-  state: Int32Array;
-  control: Int32Array;
-  slots: SlotViews;
-  participants: ParticipantTable;
-}
+interface Views { mapping: NativeMapping; flexZone: Uint8Array; state: Int32Array; control: Int32Array; slots: SlotViews; participants: ParticipantTable }
 
 /** Internals for the slot protocol and tests (same package only): see internal.ts. */
 export type DataBlockInternals = BlockAccess;
@@ -84,19 +79,14 @@ export class DataBlock {
     };
     const self = this;
     contexts.set(this, new SlotContext({
-      name,
-      mapping: m,
-      layout,
+      name, mapping: m, layout,
       get state() { return self.#live().state; },
       get control() { return self.#live().control; },
       slot: (i: number) => self.#live().slots.get(i),
       get participants() { return self.#live().participants; },
       register: (role: ParticipantRole) => self.#register(role),
       unregister: (index: number) => self.#unregister(index),
-      onClose: (fn: () => void) => {
-        self.#closeHooks.add(fn);
-        return () => { self.#closeHooks.delete(fn); };
-      },
+      onClose: (fn: () => void) => { self.#closeHooks.add(fn); return () => { self.#closeHooks.delete(fn); }; },
       isClosed: () => state.closed,
     }));
   }
@@ -253,21 +243,5 @@ export class DataBlock {
 
   [Symbol.dispose](): void {
     this.close();
-  }
-}
-
-function checkExpect(name: string, layout: BlockLayout, expect: DataBlockExpect | undefined): void {
-  if (expect === undefined) return;
-  for (const key of ['slotCount', 'slotSize', 'policy', 'checksum', 'flexZoneSize'] as const) {
-    const wanted = expect[key];
-    if (wanted === undefined) continue;
-    const actual = layout[key];
-    if (actual !== wanted) {
-      throw new DataBlockError(
-        'ERR_DATABLOCK_LAYOUT_MISMATCH',
-        `DataBlock '${name}' has ${key} ${JSON.stringify(actual)} but ${JSON.stringify(wanted)} was expected: make creator and attacher agree, or recreate the block`,
-        { name, kind: CTX_KIND },
-      );
-    }
   }
 }

@@ -1,9 +1,11 @@
-import { invalidArgument } from '../errors.js';
+// Options of DataBlock.create / attach: their types, their validation, and the attach-time expect check.
+import { DataBlockError, invalidArgument } from '../errors.js';
 import {
   CACHE_LINE, CHECKSUM_CODES, CHECKSUM_POLICY_CODES, DEFAULT_BLOCK_PARTICIPANTS, MAX_FLEX_ZONE_SIZE, MAX_SLOT_COUNT,
   MAX_SLOT_SIZE, POLICY_CODES, alignUp, type ChecksumKind, type ChecksumPolicy, type Policy,
 } from '../layout/constants.js';
 import type { BlockParams } from '../layout/compute.js';
+import type { BlockLayout } from '../layout/validate.js';
 import { validateMaxParticipants, validateMode } from '../mutex/datablock-mutex.js';
 import { native } from '../native.js';
 
@@ -88,4 +90,21 @@ export function parseAttachOptions(options: unknown): DataBlockAttachOptions {
   const o = options as DataBlockAttachOptions;
   if (o.expect !== undefined && (o.expect === null || typeof o.expect !== 'object')) throw invalidArgument('expect must be an object');
   return o;
+}
+
+/** Refuses a block whose layout differs from what the attacher expects (ERR_DATABLOCK_LAYOUT_MISMATCH). */
+export function checkExpect(name: string, layout: BlockLayout, expect: DataBlockExpect | undefined): void {
+  if (expect === undefined) return;
+  for (const key of ['slotCount', 'slotSize', 'policy', 'checksum', 'flexZoneSize'] as const) {
+    const wanted = expect[key];
+    if (wanted === undefined) continue;
+    const actual = layout[key];
+    if (actual !== wanted) {
+      throw new DataBlockError(
+        'ERR_DATABLOCK_LAYOUT_MISMATCH',
+        `DataBlock '${name}' has ${key} ${JSON.stringify(actual)} but ${JSON.stringify(wanted)} was expected: make creator and attacher agree, or recreate the block`,
+        { name, kind: 'DataBlock' },
+      );
+    }
+  }
 }

@@ -1,3 +1,4 @@
+// Per-slot payload views over the data region, made once per block and cached.
 import { invalidArgument } from '../errors.js';
 import type { BlockLayout } from '../layout/validate.js';
 import type { NativeMapping } from '../native.js';

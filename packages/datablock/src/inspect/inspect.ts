@@ -1,3 +1,4 @@
+// inspectSegment / listSegments: read-only reports of a segment (header, mutex, participants, slots).
 import { readdirSync } from 'node:fs';
 import { DataBlockError, type DataBlockErrorCode, type ObjectKind } from '../errors.js';
 import { MUTEX_GENERATION_OFFSET, MUTEX_RECORD_SIZE, MUTEX_WAITERS_OFFSET, PARTICIPANT_STRIDE } from '../layout/constants.js';

@@ -1,48 +1,8 @@
 /**
- * Header field tables (LMDB style: the on-disk format, described next to the code).
- *
- * Common prefix of both kinds (bytes 0..48):
- *   0   u32 magic            BLOCK_MAGIC 'PLHB' or MUTEX_MAGIC 'PLHM'. Written LAST by the creator
- *                            with Atomics.store (release); 0 while the segment is being built.
- *   4   u32 version          FORMAT_VERSION (3).
- *   8   u32 headerSize       HEADER_SIZE (256).
- *   12  u32 flags            0 (reserved; any other value is rejected).
- *   16  u64 segmentSize      total bytes of the segment (page multiple); must be <= fstat size.
- *   24  u32 creatorPid       pid of the creating process.
- *   28  u32 reserved0        0.
- *   32  u64 creatorStartTime start time of the creator (field 22 of /proc/<pid>/stat, clock ticks).
- *   40  u64 createdAtMs      Date.now() at create (informational).
- *
- * DataBlock (BLOCK_MAGIC), bytes 48..176:
- *   48  u64 slotCount        >= 1.
- *   56  u64 slotSize         payload bytes per slot, >= 1.
- *   64  u64 slotStride       bytes between slot payloads: slotSize rounded up to 64.
- *   72  u32 policy           1 latest-only, 2 sequential, 3 sequential-sync.
- *   76  u32 checksum         1 none, 2 crc32, 3 crc32c.
- *   80  u32 checksumPolicy   1 none, 2 manual, 3 enforced.
- *   84  u32 mutexSize        sizeof(pthread_mutex_t) of the creator (must equal ours).
- *   88  u64 mutexOffset      the block's mutex record (MUTEX_RECORD_SIZE bytes).
- *   96  u64 stateOffset      block-wide protocol state (STATE_SIZE bytes, slot protocol's).
- *   104 u64 stateSize        STATE_SIZE.
- *   112 u64 participantsOffset  participants table.
- *   120 u32 participantCapacity entries in the table (1..4096).
- *   124 u32 participantStride   PARTICIPANT_STRIDE (64).
- *   128 u64 flexOffset       flex zone (user metadata).
- *   136 u64 flexSize         flex zone bytes (may be 0).
- *   144 u64 controlOffset    slot control array: slotCount entries of controlStride bytes.
- *   152 u32 controlStride    CONTROL_STRIDE (64).
- *   156 u32 reserved1        0.
- *   160 u64 dataOffset       slot data region.
- *   168 u64 dataSize         slotCount * slotStride.
- *   176..256 reserved, 0.
- *
- * DataBlockMutex (MUTEX_MAGIC), bytes 48..80:
- *   48  u32 mutexSize
- *   52  u32 participantCapacity
- *   56  u64 mutexOffset
- *   64  u64 participantsOffset
- *   72  u32 participantStride
- *   76..256 reserved, 0.
+ * Header field tables (LMDB style: the format next to the code). LAYOUT.md describes each field
+ * and the rule attach checks; test/layout-doc.test.ts checks that its tables list exactly these
+ * fields (offset, type, name, in order), so the two cannot drift. The magic is written LAST by
+ * the creator (Atomics.store, release ordering); 0 while the segment is being built.
  */
 export type FieldType = 'u32' | 'u64';
 export interface FieldSpec {

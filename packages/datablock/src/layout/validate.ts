@@ -1,55 +1,15 @@
+// Header validation: every field of a DataBlock or DataBlockMutex header is checked against the
+// mapped size before any offset is used; a corrupt or hostile header is a typed error.
 import { DataBlockError, type ObjectKind } from '../errors.js';
 import {
   BLOCK_MAGIC, CACHE_LINE, CHECKSUM_CODES, CHECKSUM_POLICY_CODES, CONTROL_STRIDE, FORMAT_VERSION, HEADER_SIZE,
   MAX_FLEX_ZONE_SIZE, MAX_PARTICIPANTS, MAX_SLOT_COUNT, MAX_SLOT_SIZE, MUTEX_MAGIC, MUTEX_MAX_NATIVE_SIZE,
   MUTEX_RECORD_SIZE, PARTICIPANT_STRIDE, POLICY_CODES, STATE_SIZE, alignUp, enumName,
-  type ChecksumKind, type ChecksumPolicy, type Policy,
 } from './constants.js';
 import { BLOCK_FIELDS, MUTEX_FIELDS, readFields } from './fields.js';
+import type { BlockLayout, MutexLayout } from './layouts.js';
 
-/** The validated header of a DataBlock (frozen; offsets are bytes from the segment start). */
-export interface BlockLayout {
-  readonly version: number;
-  readonly headerSize: number;
-  readonly segmentSize: number;
-  readonly creatorPid: number;
-  readonly creatorStartTime: number;
-  readonly createdAtMs: number;
-  readonly slotCount: number;
-  readonly slotSize: number;
-  readonly slotStride: number;
-  readonly policy: Policy;
-  readonly checksum: ChecksumKind;
-  readonly checksumPolicy: ChecksumPolicy;
-  readonly mutexSize: number;
-  readonly mutexOffset: number;
-  readonly stateOffset: number;
-  readonly stateSize: number;
-  readonly participantsOffset: number;
-  readonly participantCapacity: number;
-  readonly participantStride: number;
-  readonly flexZoneOffset: number;
-  readonly flexZoneSize: number;
-  readonly controlOffset: number;
-  readonly controlStride: number;
-  readonly dataOffset: number;
-  readonly dataSize: number;
-}
-
-/** The validated header of a standalone DataBlockMutex segment. */
-export interface MutexLayout {
-  readonly version: number;
-  readonly headerSize: number;
-  readonly segmentSize: number;
-  readonly creatorPid: number;
-  readonly creatorStartTime: number;
-  readonly createdAtMs: number;
-  readonly mutexSize: number;
-  readonly mutexOffset: number;
-  readonly participantsOffset: number;
-  readonly participantCapacity: number;
-  readonly participantStride: number;
-}
+export type { BlockLayout, MutexLayout } from './layouts.js';
 
 interface Ctx {
   kind: ObjectKind;

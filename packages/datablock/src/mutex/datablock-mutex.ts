@@ -1,3 +1,4 @@
+// DataBlockMutex: a standalone robust mutex in its own segment `/plh.mutex.<name>`, with a participants table.
 import { DataBlockError, invalidArgument } from '../errors.js';
 import { DEFAULT_MUTEX_PARTICIPANTS, MAX_PARTICIPANTS, MUTEX_MAGIC, PARTICIPANT_STRIDE } from '../layout/constants.js';
 import { computeMutexFields } from '../layout/compute.js';

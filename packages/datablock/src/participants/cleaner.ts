@@ -1,3 +1,4 @@
+// The cleaner: the one place that clears what a gone participant left in the slot protocol.
 import {
   CONTROL_WORDS, C_PENDING_LO, C_READERS_LO, C_STATE, COMMITTED, DRAINING, FREE, MAX_READER_INDEX, S_CONSUMER_WAITERS_LO,
   S_SEQ_CONSUMER, S_SYNC_ACTIVE_HI, S_SYNC_ACTIVE_LO, WRITING, ownerOf, stateOf,

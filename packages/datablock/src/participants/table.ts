@@ -1,59 +1,23 @@
 import { DataBlockError, type ObjectKind } from '../errors.js';
-import { isAlive, pidAlive, selfIdentity, type ProcessIdentity } from './identity.js';
+import {
+  ACTIVE, FREE, PARTICIPANT_WORDS, ROLE_CODES, W_MARKS_LOCK, W_ROLE, W_STATE, clearWords, fill, generationAt, identityAt,
+  identityIsAlive, myTid, restoreLiveOwner, claimer as claimerOf, roleName, tokenAt, tokenGeneration, tokenIndex, type ParticipantInfo, type ParticipantRole,
+} from './entry.js';
+import { isAlive, pidAlive, type ProcessIdentity } from './identity.js';
 import { retryWhileBusy, type Outcome } from './outcome.js';
 
+export { PARTICIPANT_WORDS, PROTOCOL_WORDS_START, ROLE_CODES, tokenGeneration, tokenIndex } from './entry.js';
+export type { ParticipantInfo, ParticipantRole } from './entry.js';
+
 /**
- * The participants table: claim an entry, free it, the marks lock, and what an entry or a token
- * says about its participant (check). `capacity` entries of 16 x i32 (Atomics only; LAYOUT.md):
- *   0 state: 0 free, 2 active (stored last), -tid: being claimed or freed by thread tid
- *   1 role   2 pid   3 tid   4, 5 start time lo/hi (of the thread)
- *   6 marks lock: 0, or the tid of a thread clearing marks that carry this entry's index
- *   7 generation: +1 (mod 2^16) each time the entry is filled; never zeroed
- *   8..15 owned by the slot protocol, zeroed on register
- * A token names one registration: (generation << 13) | (index + 1). Words that name a
- * participant (producer word, a WRITING or DRAINING slot's state) hold tokens, so a newcomer on
- * the same entry is never taken for its dead predecessor. Reader masks carry bare indexes:
- * clearing them takes the marks lock (reap). A registrar claims the state word and THEN reads
+ * The participants table: claim an entry (register), free it (unregister), the marks lock (reap),
+ * and what a token says about its registration (check): one Outcome, one retry bound. Words that
+ * name a participant (producer word, a WRITING or DRAINING slot's state) hold tokens, so a
+ * newcomer on the same entry is never taken for its dead predecessor. Reader masks carry bare
+ * indexes: clearing them takes the marks lock. A registrar claims the state word and THEN reads
  * the marks lock; a reaper takes the lock and THEN reads the state word (sequentially consistent
  * Atomics): one of them always sees the other.
  */
-export const PARTICIPANT_WORDS = 16;
-export const PROTOCOL_WORDS_START = 8;
-const FREE = 0;
-const ACTIVE = 2;
-const W_STATE = 0;
-const W_ROLE = 1;
-const W_PID = 2;
-const W_TID = 3;
-const W_START_LO = 4;
-const W_START_HI = 5;
-const W_MARKS_LOCK = 6;
-const W_GEN = 7;
-const INDEX_BITS = 13;
-
-export type ParticipantRole = 'creator' | 'attacher' | 'producer' | 'consumer' | 'observer';
-export const ROLE_CODES: Readonly<Record<ParticipantRole, number>> = Object.freeze({ creator: 1, attacher: 2, producer: 3, consumer: 4, observer: 5 });
-
-function roleName(code: number): ParticipantRole | 'unknown' {
-  for (const [name, value] of Object.entries(ROLE_CODES)) if (value === code) return name as ParticipantRole;
-  return 'unknown';
-}
-
-export interface ParticipantInfo {
-  readonly index: number;
-  readonly role: ParticipantRole | 'unknown';
-  readonly pid: number;
-  /** Thread id (equal to pid for a main thread). */
-  readonly tid: number;
-  readonly startTime: number;
-  readonly alive: boolean;
-}
-
-export const tokenIndex = (token: number): number => (token & ((1 << INDEX_BITS) - 1)) - 1;
-export const tokenGeneration = (token: number): number => token >>> INDEX_BITS;
-
-const myTid = (): number => selfIdentity().tid ?? process.pid;
-
 export class ParticipantTable {
   readonly #w: Int32Array;
   readonly capacity: number;
@@ -73,31 +37,9 @@ export class ParticipantTable {
     return Number.isInteger(index) && index >= 0 && index < this.capacity;
   }
 
-  #identityAt(base: number): Required<ProcessIdentity> {
-    const w = this.#w;
-    const lo = Atomics.load(w, base + W_START_LO) >>> 0;
-    return { pid: Atomics.load(w, base + W_PID) >>> 0, tid: Atomics.load(w, base + W_TID) >>> 0, startTime: (Atomics.load(w, base + W_START_HI) >>> 0) * 2 ** 32 + lo };
-  }
-
-  #identityIsAlive(base: number): boolean {
-    return isAlive(this.#identityAt(base));
-  }
-
   /** The token of entry `index`'s current registration (meaningful while it is active). */
   tokenOf(index: number): number {
-    return ((Atomics.load(this.#w, index * PARTICIPANT_WORDS + W_GEN) & 0xffff) << INDEX_BITS) | (index + 1);
-  }
-
-  #fill(base: number, role: ParticipantRole, who: ProcessIdentity): void {
-    const w = this.#w;
-    for (let i = 1; i < PARTICIPANT_WORDS; i++) if (i !== W_MARKS_LOCK && i !== W_GEN) Atomics.store(w, base + i, 0);
-    Atomics.store(w, base + W_ROLE, ROLE_CODES[role]);
-    Atomics.store(w, base + W_PID, who.pid | 0);
-    Atomics.store(w, base + W_TID, (who.tid ?? who.pid) | 0);
-    Atomics.store(w, base + W_START_LO, who.startTime % 2 ** 32 | 0);
-    Atomics.store(w, base + W_START_HI, Math.floor(who.startTime / 2 ** 32) | 0);
-    Atomics.store(w, base + W_GEN, (Atomics.load(w, base + W_GEN) + 1) & 0xffff);
-    Atomics.store(w, base + W_STATE, ACTIVE);
+    return tokenAt(this.#w, index);
   }
 
   /** Claims entry `base` (state `expected` -> -tid) unless a live thread holds its marks lock. */
@@ -109,22 +51,6 @@ export class ParticipantTable {
     if (!pidAlive(holder) && Atomics.compareExchange(w, base + W_MARKS_LOCK, holder, 0) === holder) return true;
     Atomics.store(w, base + W_STATE, expected);
     return false;
-  }
-
-  /**
-   * `state` is a claim by a thread that died. If the identity words still name a live thread,
-   * the claimer died inside a re-check of a live entry: give the entry back to it (-> active).
-   */
-  #restoreLiveOwner(base: number, state: number): boolean {
-    if (!this.#identityIsAlive(base)) return false;
-    Atomics.compareExchange(this.#w, base + W_STATE, state, ACTIVE);
-    return true;
-  }
-
-  /** Whose claim `state` is: another thread's 'live' or 'dead' claim, else undefined. */
-  static #claimer(state: number): 'live' | 'dead' | undefined {
-    if (state >= 0 || state === -myTid()) return undefined;
-    return pidAlive(-state) ? 'live' : 'dead';
   }
 
   /** One pass over the table; 'busy' when only live claims stood in the way. */
@@ -142,20 +68,20 @@ export class ParticipantTable {
       const base = i * PARTICIPANT_WORDS;
       const state = Atomics.load(w, base + W_STATE);
       if (state === ACTIVE) {
-        if (this.#identityIsAlive(base)) continue;
+        if (identityIsAlive(this.#w, base)) continue;
         if (!this.#claim(base, ACTIVE)) {
           busy = true;
           continue;
         }
         // Under our claim the identity is stable: it may have changed hands before the claim.
-        if (this.#identityIsAlive(base)) {
+        if (identityIsAlive(this.#w, base)) {
           Atomics.store(w, base + W_STATE, ACTIVE);
           continue;
         }
       } else {
-        const claimer = ParticipantTable.#claimer(state);
+        const claimer = claimerOf(state);
         if (claimer === 'live') busy = true;
-        if (claimer !== 'dead' || this.#restoreLiveOwner(base, state)) continue;
+        if (claimer !== 'dead' || restoreLiveOwner(this.#w, base, state)) continue;
         if (!this.#claim(base, state)) {
           busy = true;
           continue;
@@ -167,7 +93,7 @@ export class ParticipantTable {
   }
 
   #fillAt(index: number, role: ParticipantRole, who: ProcessIdentity): number {
-    this.#fill(index * PARTICIPANT_WORDS, role, who);
+    fill(this.#w, index * PARTICIPANT_WORDS, role, who);
     return index;
   }
 
@@ -198,7 +124,7 @@ export class ParticipantTable {
     const w = this.#w;
     const base = index * PARTICIPANT_WORDS;
     const isWho = (): boolean => {
-      const id = this.#identityAt(base);
+      const id = identityAt(this.#w, base);
       return id.pid === who.pid && id.tid === (who.tid ?? who.pid) && id.startTime === who.startTime;
     };
     const claimed = retryWhileBusy((): boolean | 'busy' => {
@@ -207,10 +133,10 @@ export class ParticipantTable {
         if (!isWho()) return false;
         return Atomics.compareExchange(w, base + W_STATE, ACTIVE, -myTid()) === ACTIVE ? true : 'busy';
       }
-      const claimer = ParticipantTable.#claimer(state);
+      const claimer = claimerOf(state);
       if (claimer === undefined) return false; // free, or not a claim we can wait for
       // A dead claimer died inside a re-check: give the entry back to its live owner, if any.
-      if (claimer === 'dead' && !this.#restoreLiveOwner(base, state)) return false;
+      if (claimer === 'dead' && !restoreLiveOwner(this.#w, base, state)) return false;
       return 'busy';
     });
     if (claimed === 'busy') return false;
@@ -219,7 +145,7 @@ export class ParticipantTable {
       Atomics.store(w, base + W_STATE, ACTIVE);
       return true;
     }
-    for (let i = 1; i < PARTICIPANT_WORDS; i++) if (i !== W_MARKS_LOCK && i !== W_GEN) Atomics.store(w, base + i, 0);
+    clearWords(w, base);
     Atomics.store(w, base + W_STATE, FREE);
     return true;
   }
@@ -235,19 +161,19 @@ export class ParticipantTable {
     const w = this.#w;
     const base = index * PARTICIPANT_WORDS;
     const gen = tokenGeneration(token);
-    if ((Atomics.load(w, base + W_GEN) & 0xffff) !== gen) return 'dead';
+    if (generationAt(w, base) !== gen) return 'dead';
     const state = Atomics.load(w, base + W_STATE);
     let outcome: Outcome;
     if (state === ACTIVE) {
-      outcome = Atomics.load(w, base + W_ROLE) === ROLE_CODES[role] && this.#identityIsAlive(base) ? 'alive' : 'dead';
+      outcome = Atomics.load(w, base + W_ROLE) === ROLE_CODES[role] && identityIsAlive(this.#w, base) ? 'alive' : 'dead';
     } else {
-      const claimer = ParticipantTable.#claimer(state);
+      const claimer = claimerOf(state);
       if (claimer === 'live') outcome = 'busy';
-      else if (claimer === 'dead' && this.#restoreLiveOwner(base, state)) outcome = 'busy';
+      else if (claimer === 'dead' && restoreLiveOwner(this.#w, base, state)) outcome = 'busy';
       else outcome = 'dead';
     }
     // Refilled meanwhile: the registration we were asked about has gone.
-    return (Atomics.load(w, base + W_GEN) & 0xffff) === gen ? outcome : 'dead';
+    return generationAt(w, base) === gen ? outcome : 'dead';
   }
 
   /**
@@ -270,13 +196,13 @@ export class ParticipantTable {
     if (Atomics.compareExchange(w, base + W_MARKS_LOCK, holder, me) !== holder) return 'busy';
     try {
       let state = Atomics.load(w, base + W_STATE);
-      let claimer = ParticipantTable.#claimer(state);
-      if (claimer === 'dead' && this.#restoreLiveOwner(base, state)) {
+      let claimer = claimerOf(state);
+      if (claimer === 'dead' && restoreLiveOwner(this.#w, base, state)) {
         state = Atomics.load(w, base + W_STATE);
-        claimer = ParticipantTable.#claimer(state);
+        claimer = claimerOf(state);
       }
       if (state === ACTIVE) {
-        if (Atomics.load(w, base + W_ROLE) === ROLE_CODES[ownerRole] && this.#identityIsAlive(base)) return 'alive';
+        if (Atomics.load(w, base + W_ROLE) === ROLE_CODES[ownerRole] && identityIsAlive(this.#w, base)) return 'alive';
       } else if (claimer === 'live') {
         return 'busy';
       }
@@ -289,7 +215,7 @@ export class ParticipantTable {
 
   #info(index: number): ParticipantInfo {
     const base = index * PARTICIPANT_WORDS;
-    const id = this.#identityAt(base);
+    const id = identityAt(this.#w, base);
     return Object.freeze({ index, role: roleName(Atomics.load(this.#w, base + W_ROLE)), pid: id.pid, tid: id.tid, startTime: id.startTime, alive: isAlive(id) });
   }
 
@@ -303,7 +229,7 @@ export class ParticipantTable {
   entryOf(token: number): ParticipantInfo | undefined {
     const index = tokenIndex(token);
     const found = this.entry(index);
-    if (found === undefined || (Atomics.load(this.#w, index * PARTICIPANT_WORDS + W_GEN) & 0xffff) !== tokenGeneration(token)) return undefined;
+    if (found === undefined || generationAt(this.#w, index * PARTICIPANT_WORDS) !== tokenGeneration(token)) return undefined;
     return found;
   }
 

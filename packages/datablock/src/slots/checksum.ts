@@ -77,7 +77,7 @@ export function crc32cPortable(data: Uint8Array): number {
 }
 
 /** Below this many bytes the N-API call costs more than the TypeScript loop. */
-const NATIVE_CRC_MIN_BYTES = 64;
+export const NATIVE_CRC_MIN_BYTES = 64;
 const nativeCrc32c = typeof native.crc32c === 'function' ? native.crc32c : undefined;
 
 /**

@@ -1,3 +1,4 @@
+// The slot protocol layer's exports (Producer, Consumer, slots, checksums, recovery types).
 export { Producer } from './producer.js';
 export { Consumer } from './consumer.js';
 export { WriteSlot } from './write-slot.js';

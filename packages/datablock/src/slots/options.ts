@@ -1,3 +1,4 @@
+// Options of producers, consumers and acquire calls, and their validation.
 import { invalidArgument } from '../errors.js';
 import { normalizeTimeout } from '../timeouts.js';
 import { SPIN_US } from './constants.js';

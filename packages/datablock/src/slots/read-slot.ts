@@ -1,3 +1,4 @@
+// ReadSlot: a slot a consumer holds (its zero-copy view, checksum verdict, release).
 import { DataBlockError } from '../errors.js';
 
 /** What a ReadSlot calls back into (the consumer's internal state). @internal */

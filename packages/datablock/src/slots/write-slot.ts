@@ -1,3 +1,4 @@
+// WriteSlot: a slot a producer holds (its zero-copy view, commit, abort).
 import { DataBlockError } from '../errors.js';
 
 /** What a WriteSlot calls back into (the producer's internal state). @internal */

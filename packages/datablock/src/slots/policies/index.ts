@@ -8,4 +8,4 @@ import { sequentialSync } from './sequential-sync.js';
 export function policyFor(policy: Policy): SlotPolicy {
   return policy === 'latest-only' ? latestOnly : policy === 'sequential' ? sequential : sequentialSync;
 }
-export type { Cursor, Entered, SlotPolicy } from './policy.js';
+export type { Cursor, SlotPolicy } from './policy.js';
