@@ -28,22 +28,26 @@ export function boundedWait<T>(
     let unregister: (() => void) | undefined;
     const onAbort = (): void =>
       settle(() => reject(new ReadySignalError('ERR_READY_ABORTED', describe.aborted, { cause: signal?.reason })));
-    const settle = (finish: () => void): void => {
-      if (done) return;
-      done = true;
+    const cleanUp = (): void => {
       if (timer !== undefined) clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
       unregister?.();
+    };
+    // The outcome first, the bookkeeping after: a process just woken by the other side runs its
+    // first microseconds slowly (TOOLCHAIN.md), so the timer and listener removal run as a
+    // microtask queued after the resolution (the caller's first continuation runs before it).
+    // `done` already makes a late timer or abort a no-op.
+    const settle = (finish: () => void): void => {
+      if (done) return;
+      done = true;
       finish();
+      queueMicrotask(cleanUp);
     };
     unregister = register({
       resolve: (value) => settle(() => resolve(value)),
       reject: (error) => settle(() => reject(error)),
     });
-    if (done) {
-      unregister();
-      return;
-    }
+    if (done) return; // settled synchronously; cleanUp (deferred) unregisters
     const timedOut = (): void =>
       settle(() => reject(new ReadySignalError('ERR_READY_TIMEOUT', describe.timeout(timeoutMs))));
     if (timeoutMs === 0) {

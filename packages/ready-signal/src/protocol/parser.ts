@@ -1,5 +1,8 @@
 import { CHECKPOINT_WORD, MARKER, NEWLINE, READY_WORD } from './wire.js';
 
+const READY_PREFIX = `${READY_WORD} `;
+const CHECKPOINT_PREFIX = `${CHECKPOINT_WORD} `;
+
 export type WireMessage =
   | { type: 'ready'; payload?: string }
   | { type: 'checkpoint'; name: string };
@@ -15,7 +18,16 @@ export class WireParser {
     let start = 0;
     if (!this.ready && this.partial === undefined) {
       if (chunk.length === 0) return;
-      if (chunk[0] !== MARKER) {
+      if (chunk[0] === MARKER) {
+        // Fast path, the usual case: the whole ready line in the first chunk, decoded straight
+        // from it (no copy): this runs right after a wake-up, when every step is slow.
+        const newline = chunk.indexOf(NEWLINE);
+        if (newline !== -1) {
+          this.line(chunk.toString('utf8', 0, newline));
+          start = newline + 1;
+          if (start === chunk.length) return;
+        }
+      } else {
         // Plain one-byte ready (C, Python, shell, s6 newline): resolve on this very byte.
         this.ready = true;
         this.emit({ type: 'ready' });
@@ -56,15 +68,15 @@ export class WireParser {
         this.emit({ type: 'ready' });
         return;
       }
-      if (line.startsWith(`${READY_WORD} `)) {
-        this.emit({ type: 'ready', payload: line.slice(READY_WORD.length + 1) });
+      if (line.startsWith(READY_PREFIX)) {
+        this.emit({ type: 'ready', payload: line.slice(READY_PREFIX.length) });
         return;
       }
       // An '@' line that is not a ready line: ready first, then read the line as a message.
       this.emit({ type: 'ready' });
     }
-    if (line.startsWith(`${CHECKPOINT_WORD} `) && line.length > CHECKPOINT_WORD.length + 1) {
-      this.emit({ type: 'checkpoint', name: line.slice(CHECKPOINT_WORD.length + 1) });
+    if (line.startsWith(CHECKPOINT_PREFIX) && line.length > CHECKPOINT_PREFIX.length) {
+      this.emit({ type: 'checkpoint', name: line.slice(CHECKPOINT_PREFIX.length) });
     }
   }
 }
