@@ -25,6 +25,8 @@ import { checkVersioning } from './versioning.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const keep = process.argv.includes('--keep');
 const started = performance.now();
+// Upper bounds that turn a hang into a failure (a loaded 2-core machine builds slowly).
+const LONG_MS = 20 * 60_000;
 const cleanups = [];
 let cleaning = null;
 function cleanup() {
@@ -82,16 +84,16 @@ async function main() {
   await mustRun('git', ['clone', '--quiet', '--no-checkout', root, repo]);
   await mustRun('git', ['-C', repo, 'checkout', '--quiet', '--detach', sha]);
   const env = baseEnv();
-  await mustRun('pnpm', ['install', '--frozen-lockfile', '--prefer-offline'], { cwd: repo, env });
+  await mustRun('pnpm', ['install', '--frozen-lockfile', '--prefer-offline'], { cwd: repo, env, timeoutMs: LONG_MS });
   phase('build');
   // turbo's cache of this checkout, when there is one: identical inputs (same hash) reuse its
   // outputs; anything that differs from the committed HEAD is rebuilt.
   const cache = join(root, '.turbo', 'cache');
-  await mustRun('pnpm', ['build', ...(existsSync(cache) ? [`--cache-dir=${cache}`] : [])], { cwd: repo, env });
+  await mustRun('pnpm', ['build', ...(existsSync(cache) ? [`--cache-dir=${cache}`] : [])], { cwd: repo, env, timeoutMs: LONG_MS });
   const nativeManifest = JSON.parse(readFileSync(join(repo, 'packages/datablock/native/package.json'), 'utf8'));
   if (nativeManifest.scripts?.prebuild) {
     phase('native prebuilds (pnpm --filter @plh/datablock-native run prebuild)');
-    await mustRun('pnpm', ['--filter', '@plh/datablock-native', 'run', 'prebuild'], { cwd: repo, env, timeoutMs: 900_000 });
+    await mustRun('pnpm', ['--filter', '@plh/datablock-native', 'run', 'prebuild'], { cwd: repo, env, timeoutMs: LONG_MS });
   } else {
     console.log('release:local: @plh/datablock-native has no prebuild script: it ships without prebuilds');
   }
