@@ -133,3 +133,11 @@ describe('parsers', () => {
     expect(judgeNotify([m('ERRNO=2\nREADY=1')])).toMatchObject({ kind: 'failed', why: 'it sent ERRNO=2' });
   });
 });
+
+describe('Ready.log and multi-byte text', () => {
+  it('a character split across two output chunks still matches', async () => {
+    // printf writes the two bytes of 'é' in two writes (two chunks on the pipe, in order).
+    const child = spawnProcess('sh', ['-c', "printf 'caf\\303'; printf '\\251 ouvert\\n'; exec sleep 60"], { ready: Ready.log('café ouvert') });
+    expect(await child.waitForReady()).toMatchObject({ by: 'log', line: 'café ouvert' });
+  });
+});

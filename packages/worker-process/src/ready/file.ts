@@ -13,8 +13,8 @@ export function file(path: string): ReadyStrategy {
     needs: {},
     start(context) {
       let events = 0;
+      let found = false;
       const result = new Promise<{ by: string; payload: string; path: string }>((done) => {
-        let found = false;
         watchPath(target, context.signal, () => {
           events++;
           if (found || !existsSync(target)) return;
@@ -23,7 +23,7 @@ export function file(path: string): ReadyStrategy {
           done({ by: 'file', payload: target, path: target });
         });
       });
-      return { result, report: () => `file: ${target} does not exist (${events} checks)` };
+      return { result, report: () => `file: ${target} ${found ? 'exists' : 'does not exist'} (${events} checks)` };
     },
   });
 }

@@ -1,6 +1,7 @@
 // Ready.log(pattern): a line the program prints. Everything it wrote since spawn is scanned, so a
 // line printed before the wait began is not missed; only complete lines count (a partial line
 // counts once its stream ends).
+import { StringDecoder } from 'node:string_decoder';
 import { checkOptions, checkPositiveInteger, badStrategyArgument } from './validate.js';
 import { defineStrategy, type OutputStream, type ReadyStrategy } from './strategy.js';
 
@@ -39,6 +40,8 @@ export function log(pattern: string | RegExp, options?: LogOptions): ReadyStrate
       let matches = 0;
       let lines = 0;
       const partial: Record<OutputStream, string> = { stdout: '', stderr: '' };
+      // A chunk may end inside a multi-byte character: decode each stream as one text.
+      const decoders: Record<OutputStream, StringDecoder> = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
       let settle: ((value: { by: string; payload: string; line: string; stream: OutputStream }) => void) | undefined;
       const result = new Promise<{ by: string; payload: string; line: string; stream: OutputStream }>((resolve) => (settle = resolve));
       const scanLine = (stream: OutputStream, raw: string): boolean => {
@@ -58,7 +61,7 @@ export function log(pattern: string | RegExp, options?: LogOptions): ReadyStrate
         for (const line of parts) if (scanLine(stream, line)) return void (done = true);
       };
       for (const stream of streams) feed(stream, context.output(stream));
-      const off = context.onOutput((stream, chunk) => feed(stream, chunk.toString('utf8')));
+      const off = context.onOutput((stream, chunk) => feed(stream, decoders[stream].write(chunk)));
       const flushPartials = (): void => {
         for (const stream of streams) {
           if (!done && partial[stream]) done = scanLine(stream, partial[stream]);
