@@ -8,6 +8,7 @@
 #include <cstring>
 
 #if defined(__x86_64__)
+#include <cpuid.h>
 #include <nmmintrin.h>
 #endif
 
@@ -31,7 +32,9 @@ uint32_t Software(uint32_t crc, const uint8_t* p, size_t n) {
 }
 
 #if defined(__x86_64__)
-__attribute__((target("sse4.2"))) uint32_t Hardware(uint32_t crc, const uint8_t* p, size_t n) {
+// Compiled for SSE4.2 in this function only (the rest stays baseline x86-64); called only when
+// CPUID says the CPU has it.
+__attribute__((target("sse4.2,crc32"))) uint32_t Hardware(uint32_t crc, const uint8_t* p, size_t n) {
   uint64_t c = crc;
   while (n > 0 && (reinterpret_cast<uintptr_t>(p) & 7) != 0) {
     c = _mm_crc32_u8(static_cast<uint32_t>(c), *p++);
@@ -76,7 +79,8 @@ Napi::Value Crc32c(const Napi::CallbackInfo& info) {
 void InitCrc32c(Napi::Env env, Napi::Object exports) {
   InitTable();
 #if defined(__x86_64__)
-  hardware = __builtin_cpu_supports("sse4.2");
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  hardware = __get_cpuid(1, &eax, &ebx, &ecx, &edx) != 0 && (ecx & bit_SSE4_2) != 0;
 #endif
   exports.Set("crc32c", Napi::Function::New(env, Crc32c, "crc32c"));
   exports.Set("crc32cHardware", Napi::Boolean::New(env, hardware));

@@ -1,5 +1,7 @@
 #include "errors.h"
 
+#include "errnames.h"
+
 #include <cerrno>
 #include <climits>
 #include <cmath>
@@ -9,7 +11,7 @@
 namespace plh {
 
 const char* ErrnoName(int err) {
-  const char* name = strerrorname_np(err);  // glibc >= 2.32
+  const char* name = ErrnoNameOf(err);
   return name != nullptr ? name : "EUNKNOWN";
 }
 

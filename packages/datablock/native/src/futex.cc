@@ -154,7 +154,8 @@ Napi::Value Mapping::FutexWake(const Napi::CallbackInfo& info) {
   if (!all && !ArgIndex(info, 1, "count", INT_MAX, &count)) return env.Undefined();
   long r = syscall(SYS_futex, addr, FUTEX_WAKE, static_cast<int>(count), nullptr, nullptr, 0);
   if (r < 0) {
-    ThrowErrno(env, errno, "futex", "(FUTEX_WAKE)");
+    const int err = errno;  // read before building the message (allocation may change errno)
+    ThrowErrno(env, err, "futex", "(FUTEX_WAKE)");
     return env.Undefined();
   }
   return Napi::Number::New(env, static_cast<double>(r));

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "errors.h"
+#include "fdstat.h"
 
 namespace plh {
 
@@ -51,8 +52,9 @@ Mapping::Mapping(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Mapping>(inf
     return;
   }
   struct stat st;
-  if (fstat(fd, &st) != 0) {
-    ThrowErrno(env, errno, "fstat", "fd " + std::to_string(fd));
+  if (FdStat(fd, &st) != 0) {
+    const int err = errno;  // read before building the message (allocation may change errno)
+    ThrowErrno(env, err, "fstat", "fd " + std::to_string(fd));
     return;
   }
   if (static_cast<uint64_t>(st.st_size) < size) {
@@ -63,7 +65,8 @@ Mapping::Mapping(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Mapping>(inf
   }
   void* p = mmap(nullptr, size, PROT_READ | (writable ? PROT_WRITE : 0), MAP_SHARED, fd, 0);
   if (p == MAP_FAILED) {
-    ThrowErrno(env, errno, "mmap", "fd " + std::to_string(fd) + " (" + std::to_string(size) + " bytes)");
+    const int err = errno;  // read before building the message (allocation may change errno)
+    ThrowErrno(env, err, "mmap", "fd " + std::to_string(fd) + " (" + std::to_string(size) + " bytes)");
     return;
   }
   base_ = static_cast<uint8_t*>(p);

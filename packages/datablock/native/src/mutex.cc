@@ -1,4 +1,5 @@
 // Robust, process-shared, error-checking pthread mutexes living inside a Mapping.
+#include <dlfcn.h>
 #include <pthread.h>
 #include <time.h>
 
@@ -21,6 +22,26 @@ void* Mapping::MutexAt(const Napi::CallbackInfo& info) {
     return nullptr;
   }
   return base_ + off;
+}
+
+// pthread_mutex_clocklock is glibc 2.30; the addon's floor is 2.28, so it is looked up at run time.
+// Without it (glibc 2.28/2.29), pthread_mutex_timedlock with the same remaining time on the
+// CLOCK_REALTIME clock (a wall-clock jump during the wait then shortens or stretches it).
+using ClockLockFn = int (*)(pthread_mutex_t*, clockid_t, const struct timespec*);
+static ClockLockFn ClockLock() {
+  static const ClockLockFn fn = reinterpret_cast<ClockLockFn>(dlsym(RTLD_DEFAULT, "pthread_mutex_clocklock"));
+  return fn;
+}
+
+static int LockUntil(pthread_mutex_t* m, double ms) {
+  if (ClockLockFn fn = ClockLock()) {
+    struct timespec deadline = AddMs(MonotonicNow(), ms);
+    return fn(m, CLOCK_MONOTONIC, &deadline);
+  }
+  struct timespec now;
+  clock_gettime(CLOCK_REALTIME, &now);
+  struct timespec deadline = AddMs(now, ms);
+  return pthread_mutex_timedlock(m, &deadline);
 }
 
 // Returns rc for the expected outcomes; throws for anything else (a corrupt or uninitialised mutex).
@@ -69,8 +90,7 @@ Napi::Value Mapping::MutexLock(const Napi::CallbackInfo& info) {
   bool forever;
   if (!ArgTimeout(info, 1, &ms, &forever)) return env.Undefined();
   if (forever) return Outcome(env, pthread_mutex_lock(m), "pthread_mutex_lock");
-  struct timespec deadline = AddMs(MonotonicNow(), ms);
-  return Outcome(env, pthread_mutex_clocklock(m, CLOCK_MONOTONIC, &deadline), "pthread_mutex_clocklock");
+  return Outcome(env, LockUntil(m, ms), ClockLock() != nullptr ? "pthread_mutex_clocklock" : "pthread_mutex_timedlock");
 }
 
 Napi::Value Mapping::MutexTryLock(const Napi::CallbackInfo& info) {

@@ -50,7 +50,8 @@ class NotifySocket : public Napi::ObjectWrap<NotifySocket> {
     if (!ValidPath(env)) return;
     int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0) {
-      ThrowErrno(env, errno, "socket", "(AF_UNIX, SOCK_DGRAM)");
+      const int err = errno;  // read before building the message (allocation may change errno)
+      ThrowErrno(env, err, "socket", "(AF_UNIX, SOCK_DGRAM)");
       return;
     }
     int on = 1;

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "errors.h"
+#include "fdstat.h"
 
 namespace plh {
 
@@ -31,7 +32,8 @@ static Napi::Value ShmCreate(const Napi::CallbackInfo& info) {
 
   int fd = shm_open(name.c_str(), O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, static_cast<mode_t>(mode));
   if (fd < 0) {
-    ThrowErrno(env, errno, "shm_open", name);
+    const int err = errno;  // read before building the message (allocation may change errno)
+    ThrowErrno(env, err, "shm_open", name);
     return env.Undefined();
   }
   const char* failed = nullptr;
@@ -67,7 +69,8 @@ static Napi::Value ShmOpen(const Napi::CallbackInfo& info) {
   if (!ArgBool(info, 1, "writable", &writable)) return env.Undefined();
   int fd = shm_open(name.c_str(), (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC, 0);
   if (fd < 0) {
-    ThrowErrno(env, errno, "shm_open", name);
+    const int err = errno;  // read before building the message (allocation may change errno)
+    ThrowErrno(env, err, "shm_open", name);
     return env.Undefined();
   }
   return Napi::Number::New(env, fd);
@@ -77,15 +80,19 @@ static Napi::Value ShmUnlink(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::string name;
   if (!ArgString(info, 0, "name", &name) || !ValidShmName(env, name, "shm_unlink")) return env.Undefined();
-  if (shm_unlink(name.c_str()) != 0) ThrowErrno(env, errno, "shm_unlink", name);
+  if (shm_unlink(name.c_str()) != 0) {
+    const int err = errno;  // read before building the message (allocation may change errno)
+    ThrowErrno(env, err, "shm_unlink", name);
+  }
   return env.Undefined();
 }
 
 static bool Fstat(const Napi::CallbackInfo& info, struct stat* st) {
   int fd;
   if (!ArgFd(info, 0, &fd)) return false;
-  if (fstat(fd, st) != 0) {
-    ThrowErrno(info.Env(), errno, "fstat", "fd " + std::to_string(fd));
+  if (FdStat(fd, st) != 0) {
+    const int err = errno;  // read before building the message (allocation may change errno)
+    ThrowErrno(info.Env(), err, "fstat", "fd " + std::to_string(fd));
     return false;
   }
   return true;
@@ -111,7 +118,10 @@ static Napi::Value FdClose(const Napi::CallbackInfo& info) {
   int fd;
   if (!ArgFd(info, 0, &fd)) return info.Env().Undefined();
   // On Linux the fd is released even when close reports EINTR: never retry.
-  if (close(fd) != 0 && errno != EINTR) ThrowErrno(info.Env(), errno, "close", "fd " + std::to_string(fd));
+  if (close(fd) != 0 && errno != EINTR) {
+    const int err = errno;  // read before building the message (allocation may change errno)
+    ThrowErrno(info.Env(), err, "close", "fd " + std::to_string(fd));
+  }
   return info.Env().Undefined();
 }
 

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createMapped, native, runChild, tick } from './helpers';
+import { BOUND_MS, createMapped, native, runChild, tick } from './helpers';
 
 const { errno } = native;
 const W = 128; // futex word offset
@@ -19,7 +19,7 @@ function sharedFutexWaiters(): number {
 }
 
 /** Calls futexWake until it reports a woken waiter (the waiter is then certainly in the kernel). */
-async function wakeWhenWaiting(map: InstanceType<typeof native.Mapping>, offset: number, timeoutMs = 10_000) {
+async function wakeWhenWaiting(map: InstanceType<typeof native.Mapping>, offset: number, timeoutMs = BOUND_MS) {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     const n = map.futexWake(offset, 1);

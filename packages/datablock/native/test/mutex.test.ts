@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMapped, native, runChild } from './helpers';
+import { createMapped, itOwnerDeath, native, runChild } from './helpers';
 
 const { errno } = native;
 const M = 64; // mutex offset
@@ -61,7 +61,7 @@ describe('robust process-shared mutex', () => {
     expect(map.mutexUnlock(M)).toBe(0);
   });
 
-  it('EOWNERDEAD after the owner is SIGKILLed; consistent + unlock recovers it', async () => {
+  itOwnerDeath('EOWNERDEAD after the owner is SIGKILLed; consistent + unlock recovers it', async () => {
     const { name, map } = createMapped(4096);
     map.mutexInit(M);
     const child = lockingChild(name, 4096);
@@ -75,7 +75,7 @@ describe('robust process-shared mutex', () => {
     expect(map.mutexUnlock(M)).toBe(0);
   });
 
-  it('EOWNERDEAD also reaches a tryLock, and after exit() (_exit) of the owner', async () => {
+  itOwnerDeath('EOWNERDEAD also reaches a tryLock, and after exit() (_exit) of the owner', async () => {
     const { name, map } = createMapped(4096);
     map.mutexInit(M);
     const child = runChild(
@@ -91,7 +91,7 @@ describe('robust process-shared mutex', () => {
     expect(map.mutexUnlock(M)).toBe(0);
   });
 
-  it('ENOTRECOVERABLE when unlocked without consistent', async () => {
+  itOwnerDeath('ENOTRECOVERABLE when unlocked without consistent', async () => {
     const { name, map } = createMapped(4096);
     map.mutexInit(M);
     const child = lockingChild(name, 4096);

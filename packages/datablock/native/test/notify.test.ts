@@ -5,7 +5,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { native, runChild } from './helpers';
+import { BOUND_MS, native, runChild } from './helpers';
 
 type Message = { pid: number; uid: number; text: string };
 type Socket = InstanceType<typeof native.NotifySocket>;
@@ -32,7 +32,7 @@ function listen(path = tempPath()) {
     for (const w of waiters.splice(0)) w();
   });
   sockets.push(socket);
-  const next = (timeoutMs = 10_000) =>
+  const next = (timeoutMs = BOUND_MS) =>
     new Promise<Message>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no notify message within ${timeoutMs} ms`)), timeoutMs);
       const check = () => {
