@@ -140,7 +140,8 @@ describe('Mapping', () => {
     expect(keep.byteLength).toBe(0);
   });
 
-  it('a buffer over 4 GiB is a clean error, not an abort (in a child)', async () => {
+  // Node 20's V8 refuses external buffers over 4 GiB; Node 22 and 24 accept them.
+  it('a buffer over 4 GiB is a clean error on Node 20 and works on 22+, never an abort (in a child)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'plh-native-'));
     const file = join(dir, 'sparse');
     const fd = openSync(file, 'w+');
@@ -153,14 +154,15 @@ describe('Mapping', () => {
          const m = new native.Mapping(fd, ${size}, true);
          native.fdClose(fd);
          let code = 'none';
-         try { m.buffer(0, ${size}); } catch (e) { code = e.code; }
+         try { code = 'length ' + m.buffer(0, ${size}).byteLength; } catch (e) { code = e.code; }
          const small = new Uint8Array(m.buffer(${size} - 8, 8)); small[0] = 1;
          m.close();
          say(code);`,
         [file],
       );
       const line = await child.nextLine();
-      expect(line).toMatch(/^ERR_/);
+      if (Number(process.versions.node.split('.')[0]) >= 22) expect(line).toBe(`length ${size}`);
+      else expect(line).toBe('ERR_BUFFER_TOO_LARGE');
       expect((await child.exited).code).toBe(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
