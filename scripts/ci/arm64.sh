@@ -23,4 +23,4 @@ echo "arm64: $("$work/node" -p 'process.platform + "-" + process.arch + " node "
 
 pnpm --filter @plh/datablock-native run prebuild # a no-op when prebuilds/ is up to date
 cd packages/datablock/native
-PLH_QEMU=1 PLH_QEMU_NODE="$work/node" PREBUILDS_ONLY=1 node "$root/node_modules/vitest/vitest.mjs" run --config vitest.qemu.config.ts
+PLH_QEMU=1 PLH_QEMU_NODE="$work/node" PREBUILDS_ONLY=1 node "$root/node_modules/vitest/vitest.mjs" run --config vitest.qemu.config.mts
