@@ -132,7 +132,7 @@ export const errno: Readonly<{
   ENAMETOOLONG: number;
   EMFILE: number;
 }>;
-/** sizeof(pthread_mutex_t) (40 on x86_64 glibc). */
+/** sizeof(pthread_mutex_t) (40 on x86_64 glibc, 48 on aarch64). */
 export const pthreadMutexSize: number;
 /** CRC-32C (Castagnoli) of the bytes of a Uint8Array (SSE4.2 instruction when available). */
 export function crc32c(data: Uint8Array): number;
