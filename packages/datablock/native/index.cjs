@@ -13,7 +13,7 @@ function platformName() {
 try {
   module.exports = load(__dirname);
 } catch (cause) {
-  if (!/^No native build was found/.test(String(cause && cause.message))) throw cause;
+  if (!/^No native build was found/.test(String(cause?.message))) throw cause;
   const error = new Error(
     `@plh/datablock-native has no prebuilt binary for ${platformName()}, Node ${process.version}: ` +
       'prebuilt binaries exist for linux-x64 and linux-arm64 with glibc 2.28 or newer. ' +
