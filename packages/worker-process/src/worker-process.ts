@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { attachReadySignal, type ReadySignalEvent, type ReadySignalParent, type ReadySignalSetup } from '@plh/ready-signal';
 import { validateWaitOptions, type NormalizedOptions, type WaitOptions } from './arguments/options.js';
 import { WorkerProcessError, type WorkerProcessErrorCode } from './errors.js';
+import { killEscaped, killTree, termTree } from './exit/kill-tree.js';
 import { liveWorkers } from './exit/registry.js';
 import { OutputBuffer } from './io/output.js';
 import { FirstLine } from './ready/first-line.js';
@@ -10,10 +11,8 @@ import { Readiness, type ReadyHost } from './ready/readiness.js';
 import type { OutputStream, ReadyResult } from './ready/strategy.js';
 import { mergeEvents, type TimelineEvent } from './timeline/events.js';
 import { describeExit, outputSection, type ExitInfo } from './return/describe.js';
+import { holdLifeline } from './spawn/lifeline.js';
 import { anySignal, within } from './utils/bounded.js';
-
-/** The parent's end of the lifeline pipe: errors are ignored, and it is drained when it can be. */
-type LifelineEnd = { on(event: 'error', listener: () => void): unknown; resume?: () => void };
 
 /** What waitForExit resolves to. It never rejects because of the exit status. */
 export interface WorkerExitResult {
@@ -94,9 +93,7 @@ export class WorkerProcess {
     this.#stderr.attach(child.stderr);
     this.#ownEvents.push({ type: 'spawn', hrtime: this.#startNs, command: [init.file, ...init.args].join(' ').slice(0, 200) });
 
-    const lifeline = child.stdio[init.lifelineFd] as LifelineEnd | null | undefined;
-    lifeline?.on('error', () => {});
-    lifeline?.resume?.();
+    holdLifeline(child, init.lifelineFd);
 
     child.on('error', () => {}); // e.g. a kill() that fails; the exit event still tells the story
     this.#exitPromise = new Promise<ExitInfo>((resolve) => {
@@ -227,22 +224,27 @@ export class WorkerProcess {
     );
   }
 
-  /** Sends a signal (default SIGTERM). Returns false if the child already exited. */
+  /** Sends a signal (default SIGTERM) to the child alone (terminate() ends its whole tree). Returns false if the child already exited. */
   kill(signal: NodeJS.Signals | number = 'SIGTERM'): boolean {
     if (this.#exit) return false;
     return this.child.kill(signal);
   }
 
-  /** SIGTERM, then SIGKILL after graceMs; resolves once the child is gone (bounded). */
+  /**
+   * Ends the child and every process it started: SIGTERM to all of them, then SIGKILL after
+   * graceMs; resolves once the child is gone (bounded) and what it left behind is swept.
+   */
   async terminate(options: { graceMs?: number } = {}): Promise<WorkerExitResult> {
     const graceMs = options.graceMs ?? this.#options.killGraceMs;
     this.#terminating ??= (async () => {
       if (this.#exit) return;
-      this.kill('SIGTERM');
-      if ((await within(this.#exitPromise, graceMs)).settled) return;
-      this.#forcedKill = true;
-      this.kill('SIGKILL');
-      await within(this.#exitPromise, AFTER_SIGKILL_BOUND_MS);
+      const seen = termTree(this.pid);
+      if (!(await within(this.#exitPromise, graceMs)).settled) {
+        this.#forcedKill = true;
+        killTree(this.pid, seen);
+        await within(this.#exitPromise, AFTER_SIGKILL_BOUND_MS);
+      }
+      killEscaped(this.pid, seen);
     })();
     await this.#terminating;
     if (this.#exit) await within(this.#closePromise, OUTPUT_DRAIN_BOUND_MS);

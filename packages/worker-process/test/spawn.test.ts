@@ -1,8 +1,8 @@
-import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawnWorker, WorkerProcessError } from '../src/index.js';
+import { spawnWorker, spawnWorkerWithReadySignal, WorkerProcessError } from '../src/index.js';
 import { cleanupWorkersAfterEach } from '../src/vitest.js';
 import { WORKER } from './helpers.js';
 
@@ -49,8 +49,12 @@ describe('spawnWorker', () => {
   });
 
   it('nodeOptions are placed before the entry', async () => {
-    const worker = spawnWorker(WORKER, 'basic.ok', ['x'], { nodeOptions: ['--no-warnings'] });
-    expect(worker.child.spawnargs.slice(1, 3)).toEqual(['--no-warnings', WORKER]);
+    const worker = spawnWorkerWithReadySignal(WORKER, 'ready.gate', ['x'], { nodeOptions: ['--no-warnings'] });
+    await worker.waitForReady();
+    // The program's own argv (child.spawnargs is the no-orphans wrapper's).
+    const argv = readFileSync(`/proc/${worker.pid}/cmdline`, 'utf8').split('\0');
+    expect(argv.slice(1, 3)).toEqual(['--no-warnings', WORKER]);
+    worker.release();
     await worker.expectOk();
   });
 });

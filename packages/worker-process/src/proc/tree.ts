@@ -1,38 +1,17 @@
 // The process tree under a pid, read from /proc (Linux only). Owns one question: which processes
 // did this child start, directly or not? Used to end a program's whole tree (not just the direct
 // child) and to find the sockets a program's tree listens on.
-import { readdirSync, readFileSync } from 'node:fs';
+import { allPids, procStat } from './stat.js';
 
-/**
- * The parent pid of a process, from /proc/<pid>/stat. The command name (field 2) is in
- * parentheses and may itself hold spaces or ')', so fields are counted after the last ')'.
- * Undefined when the process is gone or /proc cannot be read.
- */
+/** The parent pid of a process; undefined when the process is gone or /proc cannot be read. */
 export function parentPid(pid: number): number | undefined {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-  } catch {
-    return undefined;
-  }
-  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // rest[0] is the state (field 3), rest[1] the ppid (field 4).
-  const ppid = Number(rest[1]);
-  return Number.isInteger(ppid) ? ppid : undefined;
+  return procStat(pid)?.ppid;
 }
 
 /** Every live process's children, keyed by parent pid (one pass over /proc). */
 function childrenByParent(): Map<number, number[]> {
   const children = new Map<number, number[]>();
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return children;
-  }
-  for (const entry of entries) {
-    const pid = Number(entry);
-    if (!Number.isInteger(pid) || pid <= 0) continue;
+  for (const pid of allPids()) {
     const ppid = parentPid(pid);
     if (ppid === undefined) continue;
     let list = children.get(ppid);
