@@ -12,6 +12,7 @@
 // an intermediate parent exited) until none is left, and exits; its closing of the lifeline is
 // what lets the parent's 'close' event fire, so a waited-for program leaves no watcher behind.
 // Escapes: a process that calls setsid() itself (a daemon that detaches on purpose).
+// Needs /bin/sh and grep (both essential on Debian); without /proc, the process group is killed.
 
 /** $0 of the wrapper and its watcher, visible in ps. */
 export const NO_ORPHANS_ARGV0 = 'plh-no-orphans';
@@ -41,13 +42,15 @@ function watcherScript(lifelineFd: number, closeFds: readonly number[]): string 
     '  n=0',
     '  while [ "$n" -lt 100 ]; do',
     '    n=$((n + 1)); more=',
-    '    for f in /proc/[0-9]*/stat; do',
-    '      read -r s <"$f" || continue',
-    '      set -- ${s##*) }',
-    '      [ "$4" = "$P" ] && [ "$1" != Z ] || continue',
-    '      q=${f#/proc/}; q=${q%/stat}',
-    '      [ "$q" != "$me" ] && kill -KILL "$q" && more=1',
-    '    done',
+    // Live members of session $P: stat is "pid (comm) state ppid pgrp session ..." (comm may hold
+    // spaces and parentheses: the greedy .* ends at the last one). grep reads in blocks; sh's read
+    // reads one byte per system call, too slow for all of /proc.
+    `    list=$(grep -E -s -h -o "^[0-9]+ \\(.*\\) [^ZX] -?[0-9]+ -?[0-9]+ $P " /proc/[0-9]*/stat)`,
+    '    while read -r q _; do',
+    '      [ -n "$q" ] && [ "$q" != "$me" ] && kill -KILL "$q" && more=1',
+    '    done <<EOF',
+    '$list',
+    'EOF',
     '    [ -n "$more" ] || break',
     '  done',
     '  [ -n "$me" ] || kill -KILL -"$P"', // no /proc: the process group is what we can reach
