@@ -9,11 +9,11 @@ import { sessionPids } from '../src/proc/session.js';
 import { treePids } from '../src/proc/tree.js';
 import { cleanupWorkersAfterEach } from '../src/vitest.js';
 import { forceKill, isAlive, WORKER } from './helpers.js';
-import { requireProgram } from './real-programs.js';
+import { have } from './programs.js';
 
 cleanupWorkersAfterEach();
 
-const nginx = requireProgram('nginx');
+const nginx = have('nginx');
 const dir = mkdtempSync(join(tmpdir(), 'plh-orphans-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -57,7 +57,7 @@ describe('a parent SIGKILLed while it runs a forking foreign program', () => {
       `http { access_log off; client_body_temp_path ${prefix}/body; proxy_temp_path ${prefix}/proxy; fastcgi_temp_path ${prefix}/fcgi; uwsgi_temp_path ${prefix}/uwsgi; scgi_temp_path ${prefix}/scgi;`,
       `  server { listen unix:${prefix}/nginx.sock; return 204; } }`,
     ].join('\n'));
-    const { program, tree } = await killParentOf('start worker process', 2, nginx!, ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-e', 'stderr']);
+    const { program, tree } = await killParentOf('start worker process', 2, 'nginx', ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-e', 'stderr']);
     // master + 2 workers + the watcher
     expect(tree.length).toBeGreaterThanOrEqual(4);
     expect(tree).toContain(program);
