@@ -11,6 +11,7 @@
 // every other live member of the program's session (everything the program forked, even after
 // an intermediate parent exited) until none is left, and exits; its closing of the lifeline is
 // what lets the parent's 'close' event fire, so a waited-for program leaves no watcher behind.
+// A Node worker (spawnWorker*) first gets about 1 s to exit by itself (it watches the lifeline).
 // Escapes: a process that calls setsid() itself (a daemon that detaches on purpose).
 // Needs /bin/sh and grep (both essential on Debian); without /proc, the process group is killed.
 
@@ -24,8 +25,15 @@ const MAX_SHELL_FD = 9;
 
 const scripts = new Map<string, string>();
 
-function watcherScript(lifelineFd: number, closeFds: readonly number[]): string {
-  const key = `${lifelineFd}:${closeFds.join(',')}`;
+/**
+ * Pauses (seconds, for sleep(1)) between checks while a Node worker gets the chance to exit by
+ * itself on EOF (exitWithParent: its 'exit' handlers run, e.g. removing what it created); about
+ * 1 s in all. Foreign programs get none: they are not known to watch the lifeline.
+ */
+const SELF_EXIT_PAUSES = '0.005 0.01 0.02 0.05 0.1 0.1 0.2 0.2 0.3';
+
+function watcherScript(lifelineFd: number, closeFds: readonly number[], selfExit: boolean): string {
+  const key = `${lifelineFd}:${closeFds.join(',')}:${selfExit}`;
   let script = scripts.get(key);
   if (script !== undefined) return script;
   if (lifelineFd > MAX_SHELL_FD || closeFds.some((fd) => fd > MAX_SHELL_FD)) {
@@ -39,19 +47,25 @@ function watcherScript(lifelineFd: number, closeFds: readonly number[]): string 
     `  cd / && exec </dev/null >/dev/null 2>&1${closes}`,
     `  while read -r _ <&${lifelineFd}; do :; done`,
     '  me=; read -r me _ </proc/self/stat',
-    '  n=0',
-    '  while [ "$n" -lt 100 ]; do',
-    '    n=$((n + 1)); more=',
-    // Live members of session $P: stat is "pid (comm) state ppid pgrp session ..." (comm may hold
-    // spaces and parentheses: the greedy .* ends at the last one). grep reads in blocks; sh's read
-    // reads one byte per system call, too slow for all of /proc.
+    // members: the live members of session $P but me and my helpers. stat is "pid (comm) state ppid pgrp session
+    // ..." (comm may hold spaces and parentheses: the greedy .* ends at the last one). grep reads
+    // in blocks; sh's read reads one byte per system call, too slow for all of /proc.
+    '  members() {',
     `    list=$(grep -E -s -h -o "^[0-9]+ \\(.*\\) [^ZX] -?[0-9]+ -?[0-9]+ $P " /proc/[0-9]*/stat)`,
-    '    while read -r q _; do',
-    '      [ -n "$q" ] && [ "$q" != "$me" ] && kill -KILL "$q" && more=1',
+    // Our own grep and sleep are members too: they are the ones whose parent is me.
+    '    others=; while read -r line; do',
+    '      [ -n "$line" ] || continue; q=${line%% *}; set -- ${line##*) }',
+    '      [ "$q" != "$me" ] && [ "$2" != "$me" ] && others="$others $q"',
     '    done <<EOF',
     '$list',
     'EOF',
-    '    [ -n "$more" ] || break',
+    '  }',
+    ...(selfExit ? [`  for t in ${SELF_EXIT_PAUSES}; do members; [ -n "$others" ] || break; sleep "$t"; done`] : []),
+    '  n=0',
+    '  while [ "$n" -lt 100 ]; do',
+    '    n=$((n + 1)); members',
+    '    [ -n "$others" ] || break',
+    '    kill -KILL $others 2>/dev/null',
     '  done',
     '  [ -n "$me" ] || kill -KILL -"$P"', // no /proc: the process group is what we can reach
     ') & )',
@@ -74,8 +88,8 @@ export interface WrappedCommand {
  * The command that runs `file args` under the watcher. `pwd` is the PWD the program would have
  * seen without the wrapper (undefined: none). On Windows, the command unchanged.
  */
-export function wrapForNoOrphans(file: string, args: readonly string[], lifelineFd: number, closeFds: readonly number[], pwd: string | undefined): WrappedCommand {
+export function wrapForNoOrphans(file: string, args: readonly string[], lifelineFd: number, closeFds: readonly number[], pwd: string | undefined, selfExit: boolean): WrappedCommand {
   if (process.platform === 'win32') return { file, args: [...args], detached: false };
   const pwdArgs = pwd === undefined ? ['0', ''] : ['1', pwd];
-  return { file: SHELL, args: ['-c', watcherScript(lifelineFd, closeFds), NO_ORPHANS_ARGV0, ...pwdArgs, file, ...args], detached: true };
+  return { file: SHELL, args: ['-c', watcherScript(lifelineFd, closeFds, selfExit), NO_ORPHANS_ARGV0, ...pwdArgs, file, ...args], detached: true };
 }
