@@ -11,3 +11,12 @@ export function liveWorkers(): Set<Terminable> {
   const g = globalThis as Global;
   return (g[KEY] ??= new Set());
 }
+
+const OWNED_KEY = Symbol.for('@plh/worker-process.fixture-owned');
+type OwnedGlobal = typeof globalThis & { [OWNED_KEY]?: WeakSet<Terminable> };
+
+/** Workers that a test-runner fixture started and will terminate itself: cleanupWorkersAfterEach leaves them alone. */
+export function fixtureOwnedWorkers(): WeakSet<Terminable> {
+  const g = globalThis as OwnedGlobal;
+  return (g[OWNED_KEY] ??= new WeakSet());
+}
