@@ -27,6 +27,7 @@ export function processFixture<T, C = Record<string, unknown>>(
   // vitest reads a fixture's first parameter for the fixtures it depends on, and accepts only a
   // destructuring pattern there: a function without parameters reads both from `arguments`.
   return async function processFixtureSetup(this: unknown) {
+    // biome-ignore lint/complexity/noArguments: vitest parses declared parameters as fixture names
     const [context, use] = arguments as unknown as [C, (value: T) => Promise<void>];
     const ctx = context as FixtureContext;
     const scope = new ProcessScope({ signal: ctx.signal, graceMs: options.graceMs, owned: true });
@@ -85,6 +86,7 @@ export function cleanupWorkersAfterEach(options: { graceMs?: number } = {}): voi
   });
   // No parameter (vitest would parse it for fixtures): the test context is arguments[0].
   afterEach(async function cleanupAfterTest(this: unknown) {
+    // biome-ignore lint/complexity/noArguments: vitest parses declared parameters as fixture names
     const context = arguments[0] as object | undefined;
     const held = heldByFixtures(context, liveWorkers());
     const mine = startedSince(atTestStart).filter((worker) => !held.has(worker));

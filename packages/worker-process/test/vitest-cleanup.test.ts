@@ -11,6 +11,7 @@ cleanupWorkersAfterEach();
 
 const test = base.extend<{ server: WorkerProcess; shared: { server: WorkerProcess; name: string } }>({
   server: [
+    // biome-ignore lint/correctness/noEmptyPattern: vitest requires a destructuring pattern here
     async ({}, use) => {
       const server = spawnProcess('sleep', ['1000']);
       await use(server);
@@ -19,6 +20,7 @@ const test = base.extend<{ server: WorkerProcess; shared: { server: WorkerProces
     { scope: 'file' },
   ],
   shared: [
+    // biome-ignore lint/correctness/noEmptyPattern: vitest requires a destructuring pattern here
     async ({}, use) => {
       const server = spawnProcess('sleep', ['1000']);
       await use({ server, name: 'in an object' });

@@ -54,6 +54,7 @@ function watcherScript(lifelineFd: number, closeFds: readonly number[], selfExit
     `    list=$(grep -E -s -h -o "^[0-9]+ \\(.*\\) [^ZX] -?[0-9]+ -?[0-9]+ $P " /proc/[0-9]*/stat)`,
     // Our own grep and sleep are members too: they are the ones whose parent is me.
     '    others=; while read -r line; do',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansions, not a template
     '      [ -n "$line" ] || continue; q=${line%% *}; set -- ${line##*) }',
     '      [ "$q" != "$me" ] && [ "$2" != "$me" ] && others="$others $q"',
     '    done <<EOF',

@@ -35,7 +35,7 @@ export function launchChild(file: string, args: string[], options: NormalizedOpt
   const closeInWatcher = plumbing.stdio.slice(3, plumbing.lifelineFd).map((_, i) => 3 + i);
   // A Node program of ours watches the lifeline itself: it gets a moment to exit with its handlers.
   const selfExit = file === process.execPath;
-  const command = wrapForNoOrphans(file, args, plumbing.lifelineFd, closeInWatcher, valueOf(plumbing.env, 'PWD'), selfExit);
+  const command = wrapForNoOrphans(file, args, plumbing.lifelineFd, closeInWatcher, childEnvValue(plumbing.env, 'PWD'), selfExit);
   const subprocess = execa(command.file, command.args, {
     detached: command.detached, // its own session: the watcher finds everything the program forks
     cwd: options.cwd,
@@ -61,10 +61,10 @@ export function launchChild(file: string, args: string[], options: NormalizedOpt
 }
 
 /** The value the child will see: our env option over process.env (undefined: unset). */
-function valueOf(env: Record<string, string | undefined>, name: string): string | undefined {
+function childEnvValue(env: Record<string, string | undefined>, name: string): string | undefined {
   return name in env ? env[name] : process.env[name];
 }
 
 function pathOf(env: Record<string, string | undefined>): string | undefined {
-  return valueOf(env, 'PATH');
+  return childEnvValue(env, 'PATH');
 }
