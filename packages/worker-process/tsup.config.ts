@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/worker.ts', 'src/vitest.ts'],
+  entry: ['src/index.ts', 'src/worker.ts', 'src/vitest.ts', 'src/node-test.ts'],
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,

@@ -10,6 +10,7 @@ export {
   DEFAULT_KILL_GRACE_MS,
 } from './arguments/options.js';
 export { killAllWorkers } from './exit/kill-all.js';
+export { ProcessScope, type ProcessScopeOptions } from './runners/scope.js';
 
 // Readiness of any program, and the timeline of what happened.
 export * as Ready from './ready/index.js';
