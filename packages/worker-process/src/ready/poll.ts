@@ -1,14 +1,14 @@
 // Re-checks a condition the kernel has no event for (a LISTEN socket, a health command): on every
 // output chunk of the child and on a backoff timer from about 1 ms to 50 ms. One check at a time.
-// The interval grows with the time waited (1 ms + 1/200 of it: 1.5 ms after 100 ms, 6 ms after
-// 1 s, 50 ms after 10 s): a program that starts in a few seconds (a loaded CI machine included) is
-// seen within milliseconds, a slow one costs little. A check before the program listens reads a
-// few small /proc files (about 0.1-0.2 ms of CPU).
+// The interval grows with the time waited (1 ms + 1/500 of it: 1.2 ms after 100 ms, 3 ms after
+// 1 s, 50 ms after about 25 s): a program that starts in a few seconds (a loaded CI machine
+// included) is seen within milliseconds, a slow one costs little. A check before the program
+// listens reads a few small /proc files (about 0.1-0.2 ms of CPU).
 import type { ReadyContext } from './strategy.js';
 
 export const POLL_MIN_MS = 1;
 export const POLL_MAX_MS = 50;
-const GROWTH = 1 / 200;
+const GROWTH = 1 / 500;
 
 /**
  * Calls `check` until it returns a value other than undefined (resolves with it) or throws
