@@ -6,6 +6,10 @@ export interface RecoveryOptions {
   /** Act even when the owner is alive (unsafe: only when you know it is stuck). Default false. */
   force?: boolean;
 }
+/**
+ * A participant a slot, mark or word names. pid 0 (and alive false) when its entry was freed or
+ * refilled since: the entry's new holder is never reported in its place.
+ */
 export interface OwnerInfo {
   readonly participant: number;
   readonly pid: number;
