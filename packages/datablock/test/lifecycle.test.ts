@@ -119,6 +119,10 @@ describe('check(token, role): alive, dead or busy', () => {
     expect(t.check(t.tokenOf(2), 'producer')).toBe('alive');
     writeEntry(words, 3, { pid: deadPid }, ROLE.producer, -goneTid); // dead claimer, dead owner
     expect(t.check(t.tokenOf(3), 'producer')).toBe('dead');
+    // A live registrar taking a dead participant's entry: that registration is gone, not busy
+    // (crash campaign finding: forceReclaimSlot refused a dead writer's slot meanwhile).
+    writeEntry(words, 4, { pid: deadPid }, ROLE.producer, -threadTid);
+    expect(t.check(t.tokenOf(4), 'producer')).toBe('dead');
   });
 });
 

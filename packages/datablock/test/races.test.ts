@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DataBlock } from '../src/index.js';
 import { getInternals, slotContext } from '../src/internal.js';
 import { C_STATE, WRITING, stateOf } from '../src/slots/constants.js';
@@ -9,6 +10,18 @@ import { killChildren, namer, spawnFixture } from './helpers.js';
 // and a reclaim decided on an old read must never free the slot a new producer took since.
 
 const names = namer('race');
+let cat: ReturnType<typeof spawn>;
+let catPid = 0;
+beforeAll(async () => {
+  cat = spawn('cat', [], { stdio: ['pipe', 'ignore', 'ignore'] });
+  await new Promise((resolve, reject) => cat.once('spawn', resolve).once('error', reject));
+  catPid = cat.pid!;
+});
+afterAll(async () => {
+  const exited = new Promise((resolve) => cat.once('exit', resolve));
+  cat.kill('SIGKILL');
+  await exited;
+});
 const open: DataBlock[] = [];
 afterEach(async () => {
   await killChildren();
@@ -86,5 +99,20 @@ describe('forceReclaimSlot never frees the slot of a new producer', () => {
     expect(Atomics.load(control, index! * 16 + C_STATE)).toBe(retaken);
     slot.commit(1);
     expect(block.diagnose().slots[index!]).toMatchObject({ state: 'COMMITTED', length: 1 });
+  });
+
+  it('a dead writer\'s slot is reclaimed while a live process is taking the dead writer\'s entry (crash campaign finding)', async () => {
+    const block = make(8, 'sequential');
+    const child = spawnFixture('slots.mjs', [block.name, 'write-and-hang']);
+    const [, index] = (await child.line(/^writing /)).split(' ').map(Number);
+    const dead = block.diagnose().producer!.participant;
+    child.proc.kill('SIGKILL');
+    await child.exited;
+    // A live registrar (this process's tid) holds a claim on the dead producer's entry.
+    const words = getInternals(block).participants.words;
+    const state = Atomics.load(words, dead * 16);
+    Atomics.store(words, dead * 16, -catPid); // a live process's claim (here: cat's pid)
+    expect(block.forceReclaimSlot(index!)).toMatchObject({ action: 'freed', owner: { participant: dead, alive: false } });
+    Atomics.store(words, dead * 16, state);
   });
 });

@@ -153,7 +153,7 @@ export class ParticipantTable {
   /**
    * What became of the registration `token` with role `role`: 'alive' while it holds its entry
    * and its thread lives; 'dead' once its thread died or the entry was freed or refilled (a new
-   * generation); 'busy' while another live thread claims or frees the entry. Reads /proc.
+   * generation); 'busy' while another live thread claims or frees the entry of a live one. Reads /proc.
    */
   check(token: number, role: ParticipantRole): Outcome {
     const index = tokenIndex(token);
@@ -167,8 +167,11 @@ export class ParticipantTable {
     if (state === ACTIVE) {
       outcome = Atomics.load(w, base + W_ROLE) === ROLE_CODES[role] && identityIsAlive(this.#w, base) ? 'alive' : 'dead';
     } else {
+      // A live claim on a registration whose thread is dead is a registrar taking the entry or a
+      // cleanup freeing it: that registration is gone. On a live one it is the owner leaving or a
+      // registrar's re-check: wait for it.
       const claimer = claimerOf(state);
-      if (claimer === 'live') outcome = 'busy';
+      if (claimer === 'live') outcome = identityIsAlive(w, base) ? 'busy' : 'dead';
       else if (claimer === 'dead' && restoreLiveOwner(this.#w, base, state)) outcome = 'busy';
       else outcome = 'dead';
     }

@@ -1,4 +1,5 @@
 import { invalidArgument } from '../errors.js';
+import { retryWhileBusy, type Outcome } from '../participants/outcome.js';
 import { tokenIndex } from '../participants/table.js';
 import { CONTROL_WORDS, C_PENDING_HI, C_PENDING_LO, C_READERS_HI, C_READERS_LO, DRAINING, STATE_NAMES, S_PRODUCER, S_SEQ_CONSUMER, S_SYNC_ACTIVE_HI, S_SYNC_ACTIVE_LO, WRITING, ownerOf, stateOf } from './constants.js';
 import { bitsOf, type SlotContext } from './context.js';
@@ -34,7 +35,13 @@ export function forceReclaimSlot(ctx: SlotContext, index: number, options?: Reco
   if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= ctx.slotCount) {
     throw invalidArgument(`slot index must be an integer from 0 to ${ctx.slotCount - 1}; got ${String(index)}`);
   }
-  const { outcome, before } = ctx.cleaner.reclaimSlot(index, force);
+  // 'busy' (another live thread is changing the owner's entry) lasts microseconds: the one bound.
+  let result = { outcome: 'busy' as Outcome, before: 0 };
+  retryWhileBusy(() => {
+    result = ctx.cleaner.reclaimSlot(index, force);
+    return result.outcome === 'busy' ? 'busy' : 'done';
+  });
+  const { outcome, before } = result;
   const st = stateOf(before);
   const previousState = STATE_NAMES[st] ?? 'FREE';
   if (outcome === 'alive' || outcome === 'busy') {
