@@ -76,15 +76,13 @@ class FutexWaitWorker : public Napi::AsyncWorker {
   FutexWaitWorker(Napi::Env env, Napi::Object mapping, std::shared_ptr<MapState> state, uint32_t* addr,
                   uint32_t expected, bool forever, double ms)
       : Napi::AsyncWorker(env, "plh.futexWaitAsync"),
-        deferred_(Napi::Promise::Deferred::New(env)),
+        promise_(NewPromise(env, &deferred_)),
         mapping_(Napi::Persistent(mapping)),  // keeps the Mapping (and its memory) from GC
         state_(std::move(state)),
         addr_(addr),
         expected_(expected),
         forever_(forever),
         ms_(ms) {}
-
-  Napi::Promise Promise() { return deferred_.Promise(); }
 
   void Execute() override {
     {
@@ -104,19 +102,44 @@ class FutexWaitWorker : public Napi::AsyncWorker {
     if (state_->closing) closed_ = true;
   }
 
-  void OnOK() override {
-    Napi::Env env = Env();
+  // Settles the promise with raw N-API calls whose status is ignored. When the wait belongs to a
+  // worker thread that was terminated meanwhile, its environment can no longer run JavaScript:
+  // node-addon-api would turn the failed napi call into a throw, and a throw that fails is a fatal
+  // error (the whole process aborts). A promise nobody can observe any more need not settle.
+  void OnWorkComplete(Napi::Env env, napi_status status) override {
+    napi_handle_scope scope;
+    if (status != napi_cancelled && napi_open_handle_scope(env, &scope) == napi_ok) {
+      Settle(env);
+      napi_close_handle_scope(env, scope);
+    }
+    Destroy();
+  }
+
+  void Settle(napi_env env) {
+    napi_value value = nullptr;
     if (closed_) {
-      deferred_.Reject(MakeCoded(env, "ERR_MAPPING_CLOSED", "The mapping was closed while futexWaitAsync waited").Value());
+      value = MakeCoded(env, "ERR_MAPPING_CLOSED", "The mapping was closed while futexWaitAsync waited").Value();
+      napi_reject_deferred(env, deferred_, value);
     } else if (rc_ == 0 || rc_ == EAGAIN || rc_ == ETIMEDOUT) {
-      deferred_.Resolve(Napi::Number::New(env, rc_));
+      if (napi_create_int32(env, rc_, &value) == napi_ok) napi_resolve_deferred(env, deferred_, value);
     } else {
-      deferred_.Reject(MakeErrno(env, rc_, "futex", "(FUTEX_WAIT)").Value());
+      value = MakeErrno(env, rc_, "futex", "(FUTEX_WAIT)").Value();
+      napi_reject_deferred(env, deferred_, value);
     }
   }
 
+  Napi::Promise Promise() { return promise_; }
+
  private:
-  Napi::Promise::Deferred deferred_;
+  static Napi::Promise NewPromise(Napi::Env env, napi_deferred* deferred) {
+    napi_value promise;
+    napi_status status = napi_create_promise(env, deferred, &promise);
+    NAPI_FATAL_IF_FAILED(status, "FutexWaitWorker", "napi_create_promise");
+    return Napi::Promise(env, promise);
+  }
+
+  napi_deferred deferred_ = nullptr;
+  Napi::Promise promise_;
   Napi::ObjectReference mapping_;
   std::shared_ptr<MapState> state_;
   uint32_t* addr_;
