@@ -21,6 +21,6 @@ printf '#!/bin/sh\nexec qemu-aarch64-static -L /usr/aarch64-linux-gnu "%s" "$@"\
 chmod +x "$work/node"
 echo "arm64: $("$work/node" -p 'process.platform + "-" + process.arch + " node " + process.version') under $(qemu-aarch64-static --version | head -1)"
 
-pnpm --filter @plh/datablock-native run prebuild # a no-op when prebuilds/ is up to date
+pnpm --filter @plh/datablock-native run prebuilds # a no-op when prebuilds/ is up to date
 cd packages/datablock/native
 PLH_QEMU=1 PLH_QEMU_NODE="$work/node" PREBUILDS_ONLY=1 node "$root/node_modules/vitest/vitest.mjs" run --config vitest.qemu.config.mts

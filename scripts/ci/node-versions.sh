@@ -10,7 +10,7 @@ cd "$(dirname "$0")/../.."
 root=$PWD
 tools=scripts/ci/tools/node-versions
 CI=true pnpm install --frozen-lockfile --ignore-workspace --dir "$tools" --reporter=silent
-pnpm --filter @plh/datablock-native run prebuild # a no-op when prebuilds/ is up to date
+pnpm --filter @plh/datablock-native run prebuilds # a no-op when prebuilds/ is up to date
 versions=("$@")
 [ ${#versions[@]} -gt 0 ] || versions=(22 24)
 packages=(packages/datablock/native packages/datablock packages/ready-signal packages/worker-process)

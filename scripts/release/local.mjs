@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // pnpm release:local — the release round trip against a real, throwaway registry:
 //  1. clone the committed HEAD into a temp dir (this checkout is never touched), install, build,
-//     and build the native prebuilds when the native package has a `prebuild` script;
+//     and build the native prebuilds when the native package has a `prebuilds` script;
 //  2. check that versioning one package bumps only it and its dependents (versioning.mjs);
 //  3. start Verdaccio on 127.0.0.1 (registry.mjs), `changeset version`, `changeset publish
 //     --no-git-tag` against it;
@@ -91,11 +91,11 @@ async function main() {
   const cache = join(root, '.turbo', 'cache');
   await mustRun('pnpm', ['build', ...(existsSync(cache) ? [`--cache-dir=${cache}`] : [])], { cwd: repo, env, timeoutMs: LONG_MS });
   const nativeManifest = JSON.parse(readFileSync(join(repo, 'packages/datablock/native/package.json'), 'utf8'));
-  if (nativeManifest.scripts?.prebuild) {
-    phase('native prebuilds (pnpm --filter @plh/datablock-native run prebuild)');
-    await mustRun('pnpm', ['--filter', '@plh/datablock-native', 'run', 'prebuild'], { cwd: repo, env, timeoutMs: LONG_MS });
+  if (nativeManifest.scripts?.prebuilds) {
+    phase('native prebuilds (pnpm --filter @plh/datablock-native run prebuilds)');
+    await mustRun('pnpm', ['--filter', '@plh/datablock-native', 'run', 'prebuilds'], { cwd: repo, env, timeoutMs: LONG_MS });
   } else {
-    console.log('release:local: @plh/datablock-native has no prebuild script: it ships without prebuilds');
+    console.log('release:local: @plh/datablock-native has no prebuilds script: it ships without prebuilds');
   }
   const packages = publishablePackages(repo);
   for (const { dir, manifest } of packages) {
