@@ -1,10 +1,15 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { Ready, renderTimeline, spawnProcess } from '../src/index.js';
 import { cleanupWorkersAfterEach } from '../src/vitest.js';
 import { freePort, have } from './programs.js';
+
+// Upper bounds only (a wait ends on the event, never on the bound): python3 through pyenv's shim
+// takes seconds to start on a loaded 2-core machine, so the library's 10 s default is too tight here.
+const SLOW = { timeoutMs: 45_000 };
+vi.setConfig({ testTimeout: 90_000 });
 
 cleanupWorkersAfterEach();
 
@@ -20,7 +25,7 @@ describe.runIf(have('redis-server'))('redis-server', () => {
   it('Ready.log: its "Ready to accept connections" line', async () => {
     const port = await freePort();
     const redis = spawnProcess('redis-server', redisArgs('--port', String(port)), { ready: Ready.log(/Ready to accept connections/) });
-    const ready = await redis.waitForReady();
+    const ready = await redis.waitForReady(SLOW);
     expect(ready).toMatchObject({ by: 'log', stream: 'stdout' });
     expect(ready.payload).toMatch(/\* Ready to accept connections$/); // no capture group: the line
   });
@@ -28,12 +33,12 @@ describe.runIf(have('redis-server'))('redis-server', () => {
   it('Ready.listening({ port }): the port it was told', async () => {
     const port = await freePort();
     const redis = spawnProcess('redis-server', redisArgs('--port', String(port), '--bind', '127.0.0.1'), { ready: Ready.listening({ port }) });
-    expect(await redis.waitForReady()).toMatchObject({ by: 'listening', payload: String(port), port });
+    expect(await redis.waitForReady(SLOW)).toMatchObject({ by: 'listening', payload: String(port), port });
   });
 
   it('Ready.sdNotify: --supervised systemd sends STATUS= lines then READY=1; the timeline records them', async () => {
     const redis = spawnProcess('redis-server', redisArgs('--port', '0', '--unixsocket', join(dir, 'notify.sock'), '--supervised', 'systemd'), { ready: Ready.sdNotify() });
-    const ready = await redis.waitForReady();
+    const ready = await redis.waitForReady(SLOW);
     expect(ready.by).toBe('sdNotify');
     expect(ready.status).toMatch(/Ready to accept connections/);
     const observed = redis.timeline.filter((e) => e.type === 'observed' && e.strategy === 'sdNotify').map((e) => (e as { text: string }).text);
@@ -55,7 +60,7 @@ describe.runIf(have('redis-server'))('redis-server', () => {
     const redis = spawnProcess('redis-server', redisArgs('--port', '0', '--unixsocket', path), {
       ready: Ready.sequence(Ready.socket(path), Ready.command('redis-cli', ['-s', path, 'ping'])),
     });
-    const ready = await redis.waitForReady();
+    const ready = await redis.waitForReady(SLOW);
     expect(ready.by).toBe('sequence');
     expect(ready.results).toEqual([
       expect.objectContaining({ by: 'socket', path }),
@@ -66,7 +71,7 @@ describe.runIf(have('redis-server'))('redis-server', () => {
   it('ERRNO= before READY=1 fails the wait at once', async () => {
     // systemd-notify is a real sender too; the shell forwards NOTIFY_SOCKET to it.
     const child = spawnProcess('sh', ['-c', 'systemd-notify STATUS=starting; systemd-notify ERRNO=98; exec sleep 60'], { ready: Ready.sdNotify(), readyTimeoutMs: 60_000 });
-    const error = await child.waitForReady().catch((e: unknown) => e);
+    const error = await child.waitForReady(SLOW).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'ERR_WORKER_READY_FAILED' });
     expect((error as Error).message).toContain('it sent ERRNO=98 (last STATUS=starting)');
   });
@@ -75,7 +80,7 @@ describe.runIf(have('redis-server'))('redis-server', () => {
 describe.runIf(have('Xvfb'))('Xvfb -displayfd', () => {
   it('Ready.fdLine: the display number it wrote is the payload', async () => {
     const xvfb = spawnProcess('sh', ['-c', 'exec Xvfb -displayfd "$PLH_TEST_READY_FD" -nolisten tcp'], { ready: Ready.fdLine() });
-    const ready = await xvfb.waitForReady();
+    const ready = await xvfb.waitForReady(SLOW);
     expect(ready.by).toBe('fdLine');
     expect(ready.payload).toMatch(/^\d+$/);
     expect(existsSync(`/tmp/.X11-unix/X${ready.payload}`)).toBe(true);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { Ready, spawnProcess, spawnWorker, WorkerProcessError } from '../src/index.js';
 import { decodeAddress, parseListenTable } from '../src/ready/proc-net.js';
 import { parseNotify } from '../src/ready/notify-channel.js';
@@ -10,6 +10,11 @@ import { judgeNotify } from '../src/ready/sd-notify.js';
 import { cleanupWorkersAfterEach } from '../src/vitest.js';
 import { WORKER } from './helpers.js';
 import { have } from './programs.js';
+
+// Upper bounds only (a wait ends on the event, never on the bound): python3 through pyenv's shim
+// takes seconds to start on a loaded 2-core machine, so the library's 10 s default is too tight here.
+const SLOW = { timeoutMs: 45_000 };
+vi.setConfig({ testTimeout: 90_000 });
 
 cleanupWorkersAfterEach();
 
@@ -20,14 +25,14 @@ describe('Ready.file', () => {
   it('resolves when the program creates the file, in a directory that does not exist yet', async () => {
     const path = join(dir, 'made', 'later', 'ready.txt');
     const child = spawnProcess('sh', ['-c', 'mkdir -p "$(dirname "$1")" && echo ok > "$1" && exec sleep 60', 'sh', path], { ready: Ready.file(path) });
-    expect(await child.waitForReady()).toEqual({ by: 'file', payload: path, path });
+    expect(await child.waitForReady(SLOW)).toEqual({ by: 'file', payload: path, path });
   });
 
   it('a file created before the wait began is found by the first check', async () => {
     const path = join(dir, 'early.txt');
     const child = spawnProcess('sh', ['-c', 'echo ok > "$1"', 'sh', path], { ready: Ready.file(path) });
     await child.expectOk();
-    expect(await child.waitForReady()).toMatchObject({ by: 'file' });
+    expect(await child.waitForReady(SLOW)).toMatchObject({ by: 'file' });
   });
 });
 
@@ -35,26 +40,26 @@ describe('Ready.log', () => {
   it('a line printed (and the program gone) before the wait began is not missed', async () => {
     const child = spawnProcess('sh', ['-c', 'echo "listening on 4711"'], { ready: Ready.log(/listening on (\d+)/) });
     await child.expectOk();
-    expect(await child.waitForReady()).toMatchObject({ by: 'log', payload: '4711', line: 'listening on 4711' });
+    expect(await child.waitForReady(SLOW)).toMatchObject({ by: 'log', payload: '4711', line: 'listening on 4711' });
   });
 
   it('nth: the second matching line, on stderr only', async () => {
     const child = spawnProcess('sh', ['-c', 'echo "ready 1" >&2; echo "ready 2"; echo "ready 3" >&2; exec sleep 60'], {
       ready: Ready.log(/ready (\d)/, { stream: 'stderr', nth: 2 }),
     });
-    expect(await child.waitForReady()).toMatchObject({ payload: '3', stream: 'stderr' });
+    expect(await child.waitForReady(SLOW)).toMatchObject({ payload: '3', stream: 'stderr' });
   });
 });
 
 describe('Ready.exit', () => {
   it('a one-shot program is ready when it exits 0', async () => {
     const child = spawnProcess('sh', ['-c', 'echo migrated'], { ready: Ready.exit() });
-    expect(await child.waitForReady()).toEqual({ by: 'exit', payload: '0', exitCode: 0 });
+    expect(await child.waitForReady(SLOW)).toEqual({ by: 'exit', payload: '0', exitCode: 0 });
   });
 
   it('another exit code fails the wait with ERR_WORKER_READY_FAILED', async () => {
     const child = spawnProcess('sh', ['-c', 'echo "migration failed" >&2; exit 3'], { ready: Ready.exit() });
-    const error = await child.waitForReady().catch((e: unknown) => e);
+    const error = await child.waitForReady(SLOW).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'ERR_WORKER_READY_FAILED', exitCode: 3 });
     expect((error as Error).message).toContain('exited with code 3 (expected exit code 0)');
     expect((error as Error).message).toContain('migration failed');
@@ -67,12 +72,12 @@ describe('Ready.command', () => {
     const child = spawnProcess('sh', ['-c', 'echo starting; touch "$1"; exec sleep 60', 'sh', flag], {
       ready: Ready.command('python3', ['-c', `import os,sys; sys.exit(0 if os.path.exists(${JSON.stringify(flag)}) else 1)`]),
     });
-    expect(await child.waitForReady()).toMatchObject({ by: 'command' });
+    expect(await child.waitForReady(SLOW)).toMatchObject({ by: 'command' });
   });
 
   it('a missing command is a typed error naming it', async () => {
     const child = spawnProcess('sh', ['-c', 'exec sleep 60'], { ready: Ready.command('no-such-health-check-xyz') });
-    await expect(child.waitForReady()).rejects.toMatchObject({ code: 'ERR_WORKER_INVALID_ARGUMENT', message: expect.stringContaining('no-such-health-check-xyz was not found') });
+    await expect(child.waitForReady(SLOW)).rejects.toMatchObject({ code: 'ERR_WORKER_INVALID_ARGUMENT', message: expect.stringContaining('no-such-health-check-xyz was not found') });
   });
 });
 
@@ -80,13 +85,13 @@ describe('the ready option', () => {
   it('readySignal: true is the short form of Ready.signal() and resolves with by: "signal"', async () => {
     const a = spawnProcess('sh', ['-c', 'printf x >&"$PLH_TEST_READY_FD"'], { readySignal: true });
     const b = spawnProcess('sh', ['-c', 'printf "@ready p\\n" >&"$PLH_TEST_READY_FD"'], { ready: Ready.signal() });
-    expect(await a.waitForReady()).toEqual({ by: 'signal' });
-    expect(await b.waitForReady()).toEqual({ by: 'signal', payload: 'p' });
+    expect(await a.waitForReady(SLOW)).toEqual({ by: 'signal' });
+    expect(await b.waitForReady(SLOW)).toEqual({ by: 'signal', payload: 'p' });
   });
 
   it('works on Node workers too', async () => {
     const worker = spawnWorker(WORKER, 'basic.ok', ['hello from worker'], { ready: Ready.log('hello from worker') });
-    expect(await worker.waitForReady()).toMatchObject({ by: 'log' });
+    expect(await worker.waitForReady(SLOW)).toMatchObject({ by: 'log' });
   });
 
   it('bad values are typed errors that say what to pass', () => {
@@ -138,6 +143,6 @@ describe('Ready.log and multi-byte text', () => {
   it('a character split across two output chunks still matches', async () => {
     // printf writes the two bytes of 'é' in two writes (two chunks on the pipe, in order).
     const child = spawnProcess('sh', ['-c', "printf 'caf\\303'; printf '\\251 ouvert\\n'; exec sleep 60"], { ready: Ready.log('café ouvert') });
-    expect(await child.waitForReady()).toMatchObject({ by: 'log', line: 'café ouvert' });
+    expect(await child.waitForReady(SLOW)).toMatchObject({ by: 'log', line: 'café ouvert' });
   });
 });
