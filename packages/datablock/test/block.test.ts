@@ -202,8 +202,14 @@ describe('DataBlock bad input (typed errors, never a crash or hang)', () => {
 
   // Needs root to run a child as another user (nobody, 65534); skipped otherwise.
   it.skipIf(process.getuid?.() !== 0)('another user cannot attach a 0600 segment (typed error); mode 0o666 lets them', () => {
+    // A Node binary that nobody can run: one under a private directory (CI's Node 22/24 from npm,
+    // inside a clone in a 0700 temporary directory) cannot be executed by nobody; the system's can.
+    const runsAsNobody = (bin: string) => spawnSync(bin, ['-e', ''], { uid: 65534, gid: 65534, cwd: '/' }).status === 0;
+    const node = [process.execPath, '/usr/bin/node', '/usr/local/bin/node'].find(runsAsNobody);
+    if (node === undefined) throw new Error(`user nobody (65534) can run no Node binary (tried ${process.execPath}, /usr/bin/node, /usr/local/bin/node)`);
     const asNobody = (code: string): { status: number | null; out: string } => {
-      const r = spawnSync(process.execPath, ['-e', code], { uid: 65534, gid: 65534, cwd: '/', encoding: 'utf8' });
+      const r = spawnSync(node, ['-e', code], { uid: 65534, gid: 65534, cwd: '/', encoding: 'utf8' });
+      if (r.error) throw r.error;
       return { status: r.status, out: r.stdout.trim() };
     };
     const closed = names.next();
