@@ -8,20 +8,25 @@ export function watchPath(path: string, signal: AbortSignal, onMaybeChanged: () 
   const target = resolve(path);
   let watcher: FSWatcher | undefined;
   let watched = '';
+  // Loops until the deepest existing directory is the watched one: a directory created between
+  // the existence check and the new watch (mkdir -p) fires no event on the new watch, so look
+  // again after arming it.
   const arm = (): void => {
-    let dir = dirname(target);
-    while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
-    if (dir === watched) return;
-    watcher?.close();
-    watched = dir;
-    try {
-      watcher = watch(dir, { persistent: false }, () => {
-        arm();
-        onMaybeChanged();
-      });
-      watcher.on('error', () => {});
-    } catch {
-      watcher = undefined; // unreadable directory: the first check still runs
+    for (;;) {
+      let dir = dirname(target);
+      while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+      if (dir === watched) return;
+      watcher?.close();
+      watched = dir;
+      try {
+        watcher = watch(dir, { persistent: false }, () => {
+          arm();
+          onMaybeChanged();
+        });
+        watcher.on('error', () => {});
+      } catch {
+        watcher = undefined; // unreadable directory: the first check still runs
+      }
     }
   };
   if (signal.aborted) return;
