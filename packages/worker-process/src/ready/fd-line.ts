@@ -1,6 +1,6 @@
 // Ready.fdLine(): the program writes one line to the fd named in $PLH_TEST_READY_FD (Xvfb
 // -displayfd, dbus-daemon --print-address=FD, s6 notification-fd); the line is the payload.
-import { defineStrategy, type ReadyStrategy } from './strategy.js';
+import { checkOnEachChange, defineStrategy, type ReadyStrategy } from './strategy.js';
 
 export function fdLine(): ReadyStrategy {
   return defineStrategy({
@@ -16,11 +16,7 @@ export function fdLine(): ReadyStrategy {
           resolve({ by: 'fdLine', payload: first.line });
           return true;
         };
-        if (check()) return;
-        const off = first.onChange(() => {
-          if (check()) off();
-        });
-        context.signal.addEventListener('abort', () => off(), { once: true });
+        checkOnEachChange(check, (onChange) => first.onChange(onChange), context.signal);
       });
       return {
         result,

@@ -5,7 +5,7 @@
 import { parentPid } from '../proc/tree.js';
 import { loadNotifySocket } from './load-native.js';
 import type { NotifyMessage } from './notify-channel.js';
-import { defineStrategy, ReadyFailure, type ReadyStrategy } from './strategy.js';
+import { checkOnEachChange, defineStrategy, ReadyFailure, type ReadyStrategy } from './strategy.js';
 
 /** True when `pid` is `root` or one of its descendants, or is already gone (cannot be told). */
 export function inTreeOrGone(pid: number, root: number): boolean {
@@ -61,11 +61,7 @@ export function sdNotify(): ReadyStrategy {
           else resolve(verdict.status === undefined ? { by: 'sdNotify' } : { by: 'sdNotify', payload: verdict.status, status: verdict.status });
           return true;
         };
-        if (check()) return;
-        const off = channel.onMessage(() => {
-          if (check()) off();
-        });
-        context.signal.addEventListener('abort', () => off(), { once: true });
+        checkOnEachChange(check, (onChange) => channel.onMessage(onChange), context.signal);
       });
       return {
         result,

@@ -71,6 +71,18 @@ export function isStrategy(value: unknown): value is ReadyStrategy {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[STRATEGY] === true;
 }
 
+/**
+ * Runs `check` now and again on every change (`subscribe` returns the unsubscribe function) until
+ * it returns true (it settled its promise) or `signal` aborts. Event-driven: no interval.
+ */
+export function checkOnEachChange(check: () => boolean, subscribe: (onChange: () => void) => () => void, signal: AbortSignal): void {
+  if (check()) return;
+  const off = subscribe(() => {
+    if (check()) off();
+  });
+  signal.addEventListener('abort', () => off(), { once: true });
+}
+
 /** Rejection of a watch that can never become ready (the runner adds the process and its output). */
 export class ReadyFailure extends Error {
   constructor(readonly strategy: string, message: string) {
