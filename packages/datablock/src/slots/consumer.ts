@@ -7,7 +7,7 @@ import {
 } from './constants.js';
 import type { SlotContext } from './context.js';
 import { Endpoint } from './endpoint.js';
-import type { AcquireAsyncOptions, AcquireOptions, ConsumerOptions } from './options.js';
+import { acquireTimeout, checkBatchArgs, type AcquireAsyncOptions, type AcquireOptions, type ConsumerOptions } from './options.js';
 import type { Cursor } from './policies/index.js';
 import { ReadSlot, type ReadSlotOwner } from './read-slot.js';
 import { read64, write64 } from './seq64.js';
@@ -34,7 +34,7 @@ export class Consumer extends Endpoint<ReadSlot> implements ReadSlotOwner {
   constructor(ctx: SlotContext, options?: ConsumerOptions) {
     super(ctx, 'consumer', options);
     const p = this.participant;
-    this.#cursor = { next: 0, last: -1, participant: p, word: p < 32 ? 0 : 1, bit: 1 << (p & 31) };
+    this.#cursor = { next: 0, last: -1, entered: -1, participant: p, word: p < 32 ? 0 : 1, bit: 1 << (p & 31) };
     this.#checksum = ctx.layout.checksumPolicy === 'none' ? null : checksumFunction(ctx.layout.checksum);
     this.#enforced = ctx.layout.checksumPolicy === 'enforced';
     this.spec = this.waitSpec(S_COMMIT_COUNTER, S_CONSUMER_WAITERS_LO + this.#cursor.word, this.#cursor.bit);
@@ -71,51 +71,112 @@ export class Consumer extends Endpoint<ReadSlot> implements ReadSlotOwner {
     return this.policy.ended(this.#cursor, read64(s, S_EOS_SEQ_LO));
   }
 
-  #checkIdle(what: string): void {
-    this.check(what, (slot) => `slot ${slot.slotId} of this consumer is not released yet; release() it first (a consumer holds one slot at a time)`);
+  protected heldMessage(slot: ReadSlot): string {
+    return `slot ${slot.slotId} of this consumer is not released yet; release() it first (a consumer holds one slot at a time)`;
   }
 
-  protected attempt(): ReadSlot | null {
+  protected enterNext(): number {
     if (this.isClosed) throw this.closedError();
-    const got = this.#step();
-    if (got === null && this.ended) {
+    const index = this.policy.enter(this.ctx, this.#cursor);
+    if (index < 0 && this.ended) {
       throw this.ctx.error('ERR_DATABLOCK_END_OF_STREAM', `the producer of DataBlock '${this.ctx.name}' ended the stream and this consumer has consumed all of it`);
     }
-    return got;
+    return index;
   }
 
-  #step(): ReadSlot | null {
-    const entered = this.policy.enter(this.ctx, this.#cursor);
-    return entered === null ? null : this.#take(entered.index, entered.slotId);
+  /** The committed bytes of entered slot `idx` (cursor.last := its slotId). */
+  #data(idx: number): Uint8Array {
+    this.#cursor.last = this.#cursor.entered;
+    return this.view(idx, Atomics.load(this.ctx.control, idx * CONTROL_WORDS + C_LENGTH));
   }
 
-  #take(idx: number, s: number): ReadSlot {
-    const { ctx } = this;
-    const c = ctx.control;
-    const b = idx * CONTROL_WORDS;
-    this.#cursor.last = s;
-    const data = this.view(idx, Atomics.load(c, b + C_LENGTH));
-    let ok: boolean | undefined;
-    if (this.#checksum === null || (Atomics.load(c, b + C_FLAGS) & F_CHECKSUM) === 0) ok = true;
-    const slot = new ReadSlot(this, s, idx, data, ok);
+  /** true when the slot carries no checksum (or the block has none); undefined = to verify. */
+  #unchecked(idx: number): true | undefined {
+    if (this.#checksum === null || (Atomics.load(this.ctx.control, idx * CONTROL_WORDS + C_FLAGS) & F_CHECKSUM) === 0) return true;
+    return undefined;
+  }
+
+  #mismatch(slotId: number, idx: number, then: string): Error {
+    return this.ctx.error(
+      'ERR_DATABLOCK_CHECKSUM_MISMATCH',
+      `slot ${slotId} (index ${idx}) of DataBlock '${this.ctx.name}' does not match its checksum: the payload is corrupt and was skipped (released as consumed); ${then}`,
+    );
+  }
+
+  protected hold(idx: number): ReadSlot {
+    const data = this.#data(idx);
+    const slotId = this.#cursor.last;
+    const slot = new ReadSlot(this, slotId, idx, data, this.#unchecked(idx));
     this.held = slot;
-    if (this.#enforced && ok === undefined && !slot.checksumOk) {
+    if (this.#enforced && !slot.checksumOk) {
       slot.release();
-      throw ctx.error(
-        'ERR_DATABLOCK_CHECKSUM_MISMATCH',
-        `slot ${s} (index ${idx}) of DataBlock '${ctx.name}' does not match its checksum: the payload is corrupt and was skipped (released as consumed); acquire again for the next slot`,
-      );
+      throw this.#mismatch(slotId, idx, 'acquire again for the next slot');
     }
     return slot;
   }
 
+  /**
+   * Takes every committed slot available now, up to `max` (an integer >= 1), in order, in the
+   * manner of the Disruptor's batch reads: waits like acquireConsumeSlot (same timeout
+   * convention, ERR_DATABLOCK_END_OF_STREAM) for the first, then calls `visit(data, slotId,
+   * checksumOk)` for each and releases the slot when visit returns. `data` is a zero-copy view
+   * valid only inside that call (copy what you keep). `checksumOk` is verified for every slot of
+   * a block with a checksum (true when it has none); with checksumPolicy 'enforced' a mismatch
+   * skips the slot (released as consumed) and throws ERR_DATABLOCK_CHECKSUM_MISMATCH after the
+   * slots before it. The position and the producer's wake-up are written once, at the end.
+   * latest-only yields at most one slot (the newest). Returns the number of slots visited. If
+   * `visit` throws, that slot is released as consumed and the error propagates.
+   */
+  readBatch(max: number, visit: (data: Uint8Array, slotId: number, checksumOk: boolean) => void, options?: AcquireOptions): number {
+    this.check('readBatch');
+    checkBatchArgs(max, visit, 'readBatch', 'visit');
+    const first = this.enterSync(acquireTimeout(options), 'readBatch');
+    return this.inBatch(() => this.#visitFrom(first, max, visit));
+  }
+
+  /** Like readBatch without blocking the event loop while it waits for the first slot. */
+  async readBatchAsync(max: number, visit: (data: Uint8Array, slotId: number, checksumOk: boolean) => void, options?: AcquireAsyncOptions): Promise<number> {
+    this.check('readBatchAsync');
+    checkBatchArgs(max, visit, 'readBatchAsync', 'visit');
+    const first = await this.enterAsync(options, 'readBatchAsync');
+    return this.inBatch(() => this.#visitFrom(first, max, visit));
+  }
+
+  #visitFrom(first: number, max: number, visit: (data: Uint8Array, slotId: number, checksumOk: boolean) => void): number {
+    const { ctx } = this;
+    let idx = first;
+    let n = 0;
+    try {
+      for (;;) {
+        const data = this.#data(idx);
+        const slotId = this.#cursor.last;
+        const ok = this.#unchecked(idx) ?? this.#verify(idx, data);
+        try {
+          if (!ok && this.#enforced) throw this.#mismatch(slotId, idx, `the ${n} slots before it in this readBatch were delivered`);
+          visit(data, slotId, ok);
+        } finally {
+          this.#release(idx, data);
+        }
+        if (++n === max || this.isClosed || ctx.closed) break;
+        idx = this.policy.enter(ctx, this.#cursor);
+        if (idx < 0) break;
+      }
+    } finally {
+      if (!ctx.closed) {
+        this.#publishPosition();
+        ctx.notifyProducer();
+      }
+    }
+    return n;
+  }
+
   /** @internal */
   verifySlot(slot: ReadSlot, data: Uint8Array): boolean {
-    if (this.#checksum === null) return true;
-    const c = this.ctx.control;
-    const b = slot.index * CONTROL_WORDS;
-    if ((Atomics.load(c, b + C_FLAGS) & F_CHECKSUM) === 0) return true;
-    return this.#checksum(data) === Atomics.load(c, b + C_CHECKSUM) >>> 0;
+    return this.#unchecked(slot.index) ?? this.#verify(slot.index, data);
+  }
+
+  #verify(idx: number, data: Uint8Array): boolean {
+    return this.#checksum!(data) === Atomics.load(this.ctx.control, idx * CONTROL_WORDS + C_CHECKSUM) >>> 0;
   }
 
   /** @internal */
@@ -123,17 +184,24 @@ export class Consumer extends Endpoint<ReadSlot> implements ReadSlotOwner {
     this.held = null;
     const { ctx } = this;
     if (ctx.closed) return;
-    const b = slot.index * CONTROL_WORDS;
-    this.policy.release(ctx, b, this.#cursor);
-    Atomics.and(ctx.control, b + C_READERS_LO + this.#cursor.word, ~this.#cursor.bit);
+    this.#release(slot.index, data);
     this.#publishPosition();
-    if (this.debug) ctx.mapping.detach(data.buffer as ArrayBuffer);
     ctx.notifyProducer();
   }
 
-  protected timeoutError(timeoutMs: number): Error {
+  /** Clears what marks slot `idx` as held / still to be consumed by this consumer. */
+  #release(idx: number, data: Uint8Array): void {
     const { ctx } = this;
-    return ctx.error('ERR_DATABLOCK_TIMEOUT', `acquireConsumeSlot on DataBlock '${ctx.name}' timed out after ${timeoutMs} ms: nothing new was committed and ${this.#producerStatus()}`);
+    if (ctx.closed) return;
+    const b = idx * CONTROL_WORDS;
+    this.policy.release(ctx, b, this.#cursor);
+    Atomics.and(ctx.control, b + C_READERS_LO + this.#cursor.word, ~this.#cursor.bit);
+    if (this.debug) ctx.mapping.detach(data.buffer as ArrayBuffer);
+  }
+
+  protected timeoutError(timeoutMs: number, what: string): Error {
+    const { ctx } = this;
+    return ctx.error('ERR_DATABLOCK_TIMEOUT', `${what} on DataBlock '${ctx.name}' timed out after ${timeoutMs} ms: nothing new was committed and ${this.#producerStatus()}`);
   }
 
   /** Why nothing may come: the state of the producer word, for timeout messages. */
@@ -154,19 +222,20 @@ export class Consumer extends Endpoint<ReadSlot> implements ReadSlotOwner {
    * ERR_DATABLOCK_END_OF_STREAM, ERR_DATABLOCK_CHECKSUM_MISMATCH (enforced; the slot is skipped).
    */
   acquireConsumeSlot(options?: AcquireOptions): ReadSlot {
-    this.#checkIdle('acquireConsumeSlot');
+    this.check('acquireConsumeSlot');
     return this.acquireSync(options);
   }
 
   /** One attempt: a slot, or null when nothing new is committed (also at end of stream: see `ended`). */
   tryAcquireConsumeSlot(): ReadSlot | null {
-    this.#checkIdle('tryAcquireConsumeSlot');
-    return this.#step();
+    this.check('tryAcquireConsumeSlot');
+    const index = this.policy.enter(this.ctx, this.#cursor);
+    return index < 0 ? null : this.hold(index);
   }
 
   /** Like acquireConsumeSlot without blocking the event loop (futexWaitAsync slices <= 20 ms). */
   async acquireConsumeSlotAsync(options?: AcquireAsyncOptions): Promise<ReadSlot> {
-    this.#checkIdle('acquireConsumeSlotAsync');
+    this.check('acquireConsumeSlotAsync');
     return this.acquireAsync(options);
   }
 

@@ -2,9 +2,9 @@ import type { DataBlockError } from '../errors.js';
 import { deadlineAfter } from '../timeouts.js';
 import { WAIT_SLICE_MS } from './constants.js';
 import type { SlotContext } from './context.js';
-import { parseAcquire, parseEndpointOptions, type AcquireAsyncOptions, type AcquireOptions, type EndpointOptions } from './options.js';
+import { acquireTimeout, parseAcquire, parseEndpointOptions, type AcquireAsyncOptions, type AcquireOptions, type EndpointOptions } from './options.js';
 import { policyFor, type SlotPolicy } from './policies/index.js';
-import { waitAsync, waitSync, type WaitSpec } from './wait.js';
+import { waitAsync, waitSync, type Attempt, type WaitSpec } from './wait.js';
 
 type Role = 'producer' | 'consumer';
 const NOUN: Record<Role, { acquire: string; create: string }> = {
@@ -28,6 +28,7 @@ export abstract class Endpoint<S> {
   readonly #role: Role;
   readonly #views: Uint8Array[] = [];
   #asyncPending = false;
+  #batch = false;
   #closed = false;
   #removeHook: () => void = () => {};
 
@@ -70,13 +71,14 @@ export abstract class Endpoint<S> {
   }
 
   /** Refuses a call on a closed endpoint, during a pending async acquire, or while a slot is held. */
-  protected check(what: string, heldMessage: (slot: S) => string): void {
+  protected check(what: string): void {
     if (this.#closed) throw this.closedError();
     this.ctx.checkOpen();
     if (this.#asyncPending) {
       throw this.ctx.error('ERR_DATABLOCK_CONCURRENT_USE', `${what}: an ${NOUN[this.#role].acquire}Async() of this ${this.#role} is still pending; a ${this.#role} is single-threaded state: await it first`);
     }
-    if (this.held !== null) throw this.ctx.error('ERR_DATABLOCK_SLOT_HELD', `${what}: ${heldMessage(this.held)}`);
+    if (this.held !== null) throw this.ctx.error('ERR_DATABLOCK_SLOT_HELD', `${what}: ${this.heldMessage(this.held)}`);
+    if (this.#batch) throw this.ctx.error('ERR_DATABLOCK_CONCURRENT_USE', `${what}: called from inside a batch callback of this ${this.#role}; return from the callback first`);
   }
 
   /** Payload view of slot `index`: the cached one, or (debugViews) a fresh one detached on release. */
@@ -100,30 +102,45 @@ export abstract class Endpoint<S> {
     };
   }
 
-  /** The first attempt of an acquire (may differ from the waiting one: see Consumer). */
-  protected abstract attempt(): S | null;
+  /**
+   * One attempt to take the role's next slot: its ring index, or -1 to keep waiting. May throw
+   * (closed, end of stream). Allocates nothing: the single-slot and the batch calls share it.
+   */
+  protected abstract enterNext(): number;
+  /** Why a call is refused while `slot` is held. */
+  protected abstract heldMessage(slot: S): string;
+  /** Wraps an entered slot as the handle the single-slot API returns (and holds it). */
+  protected abstract hold(index: number): S;
   protected abstract readonly spec: WaitSpec;
   /** Undo what a failed acquire left (a producer's drain). */
   protected giveUp(): void {}
-  protected abstract timeoutError(timeoutMs: number): Error;
+  /** The timeout error of call `what` (acquireWriteSlot, readBatch, ...). */
+  protected abstract timeoutError(timeoutMs: number, what: string): Error;
 
-  protected acquireSync(options: AcquireOptions | undefined): S {
-    const { timeoutMs } = parseAcquire(options);
-    const got = this.attempt() ?? (timeoutMs === 0 ? null : waitSync(() => this.attempt(), this.spec, deadlineAfter(timeoutMs)));
+  /** enterNext() as the wait's attempt (made once: no closure per acquire). */
+  readonly #attempt: Attempt<number> = () => {
+    const index = this.enterNext();
+    return index < 0 ? null : index;
+  };
+
+  /** Waits (spin, then futex slices) for enterNext() to succeed; the slot index. */
+  protected enterSync(timeoutMs: number, what = NOUN[this.#role].acquire): number {
+    const got = this.#attempt() ?? (timeoutMs === 0 ? null : waitSync(this.#attempt, this.spec, deadlineAfter(timeoutMs)));
     if (got !== null) return got;
     this.giveUp();
-    throw this.timeoutError(timeoutMs);
+    throw this.timeoutError(timeoutMs, what);
   }
 
-  protected async acquireAsync(options: AcquireAsyncOptions | undefined): Promise<S> {
+  /** Like enterSync without blocking the event loop; rejects with ERR_DATABLOCK_ABORTED on abort. */
+  protected async enterAsync(options: AcquireAsyncOptions | undefined, what = `${NOUN[this.#role].acquire}Async`): Promise<number> {
     const { timeoutMs, signal } = parseAcquire(options);
-    const first = this.attempt();
+    const first = this.#attempt();
     if (first !== null) return first;
     this.#asyncPending = true;
-    let got: S | null;
+    let got: number | null;
     try {
-      got = await waitAsync(() => this.attempt(), this.spec, deadlineAfter(timeoutMs), signal, () =>
-        this.ctx.error('ERR_DATABLOCK_ABORTED', `${NOUN[this.#role].acquire}Async on DataBlock '${this.ctx.name}' was aborted`, signal?.reason));
+      got = await waitAsync(this.#attempt, this.spec, deadlineAfter(timeoutMs), signal, () =>
+        this.ctx.error('ERR_DATABLOCK_ABORTED', `${what} on DataBlock '${this.ctx.name}' was aborted`, signal?.reason));
     } catch (error) {
       this.giveUp();
       throw error;
@@ -132,7 +149,25 @@ export abstract class Endpoint<S> {
     }
     if (got !== null) return got;
     this.giveUp();
-    throw this.timeoutError(timeoutMs);
+    throw this.timeoutError(timeoutMs, what);
+  }
+
+  protected acquireSync(options: AcquireOptions | undefined): S {
+    return this.hold(this.enterSync(acquireTimeout(options)));
+  }
+
+  protected async acquireAsync(options: AcquireAsyncOptions | undefined): Promise<S> {
+    return this.hold(await this.enterAsync(options));
+  }
+
+  /** Runs a batch body; calls made from inside it (fill / visit callbacks) are refused. */
+  protected inBatch<T>(body: () => T): T {
+    this.#batch = true;
+    try {
+      return body();
+    } finally {
+      this.#batch = false;
+    }
   }
 
   /** Gives up what the role holds (leave), then the participant entry. Idempotent. */

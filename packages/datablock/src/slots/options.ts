@@ -37,6 +37,21 @@ export function parseEndpointOptions(options: unknown, what: string): { debugVie
   return { debugViews: d === true, spinUs: spin ?? SPIN_US };
 }
 
+/** Validates a batch call's count and callback. */
+export function checkBatchArgs(count: unknown, fn: unknown, what: string, fnName: string): void {
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1) {
+    throw invalidArgument(`${what}: count must be an integer >= 1; got ${String(count)}`);
+  }
+  if (typeof fn !== 'function') throw invalidArgument(`${what}: ${fnName} must be a function`);
+}
+
+/** The timeout of a sync acquire (no allocation: the hot path calls it per slot). */
+export function acquireTimeout(options: AcquireOptions | undefined): number {
+  if (options === undefined) return Infinity;
+  if (options === null || typeof options !== 'object') throw invalidArgument('acquire options must be an object');
+  return normalizeTimeout(options.timeoutMs, Infinity);
+}
+
 export function parseAcquire(options: AcquireAsyncOptions | undefined): { timeoutMs: number; signal: AbortSignal | undefined } {
   if (options === undefined) return { timeoutMs: Infinity, signal: undefined };
   if (options === null || typeof options !== 'object') throw invalidArgument('acquire options must be an object');

@@ -8,7 +8,7 @@ import {
 } from './constants.js';
 import type { SlotContext } from './context.js';
 import { Endpoint } from './endpoint.js';
-import type { AcquireAsyncOptions, AcquireOptions, ProducerOptions } from './options.js';
+import { acquireTimeout, checkBatchArgs, type AcquireAsyncOptions, type AcquireOptions, type ProducerOptions } from './options.js';
 import { read64, write64 } from './seq64.js';
 import type { WaitSpec } from './wait.js';
 import { WriteSlot, type WriteSlotOwner } from './write-slot.js';
@@ -81,17 +81,26 @@ export class Producer extends Endpoint<WriteSlot> implements WriteSlotOwner {
     return this.#seq;
   }
 
-  #checkIdle(what: string): void {
-    this.check(what, (slot) => `write slot ${slot.slotId} of this producer is not committed or aborted yet; commit(length) or abort() it first`);
+  protected heldMessage(slot: WriteSlot): string {
+    return `write slot ${slot.slotId} of this producer is not committed or aborted yet; commit(length) or abort() it first`;
   }
 
-  protected attempt(): WriteSlot | null {
+  protected enterNext(): number {
     if (this.isClosed) throw this.closedError();
     return this.#step();
   }
 
-  /** One attempt to take slot seq % slotCount; may move it COMMITTED -> DRAINING. */
-  #step(): WriteSlot | null {
+  protected hold(index: number): WriteSlot {
+    const slot = new WriteSlot(this, this.#seq, index, this.view(index, this.#slotSize));
+    this.held = slot;
+    return slot;
+  }
+
+  /**
+   * One attempt to take slot seq % slotCount (WRITING, seq stored): its index, or -1. May move
+   * it COMMITTED -> DRAINING (giveUp() undoes that).
+   */
+  #step(): number {
     const { ctx } = this;
     const c = ctx.control;
     const idx = this.#seq % ctx.slotCount;
@@ -99,36 +108,43 @@ export class Producer extends Endpoint<WriteSlot> implements WriteSlotOwner {
     const word = Atomics.load(c, b + C_STATE);
     const writing = ownedState(WRITING, this.#tag);
     if (word === FREE) {
-      if (Atomics.compareExchange(c, b + C_STATE, FREE, writing) !== FREE) return null;
-      return this.#begin(idx, b);
+      if (Atomics.compareExchange(c, b + C_STATE, FREE, writing) !== FREE) return -1;
+      write64(c, b + C_SEQ_LO, this.#seq);
+      return idx;
     }
     const draining = ownedState(DRAINING, this.#tag);
     if (word === COMMITTED) {
       // Not consumed yet (sequential / sequential-sync): the ring is full, wait for readers.
-      if ((Atomics.load(c, b + C_PENDING_LO) | Atomics.load(c, b + C_PENDING_HI)) !== 0) return null;
-      if (Atomics.compareExchange(c, b + C_STATE, COMMITTED, draining) !== COMMITTED) return null;
+      if ((Atomics.load(c, b + C_PENDING_LO) | Atomics.load(c, b + C_PENDING_HI)) !== 0) return -1;
+      if ((Atomics.load(c, b + C_READERS_LO) | Atomics.load(c, b + C_READERS_HI)) === 0) {
+        // No reader inside: one CAS straight to WRITING, then the drain's check of the readers
+        // (a reader sets its bit, then loads the state: it sees WRITING, or we see its bit). One
+        // that slipped in between turns the slot into DRAINING, as if we had drained.
+        if (Atomics.compareExchange(c, b + C_STATE, COMMITTED, writing) !== COMMITTED) return -1;
+        if ((Atomics.load(c, b + C_READERS_LO) | Atomics.load(c, b + C_READERS_HI)) === 0) {
+          write64(c, b + C_SEQ_LO, this.#seq);
+          return idx;
+        }
+        Atomics.store(c, b + C_STATE, draining);
+        return -1;
+      }
+      if (Atomics.compareExchange(c, b + C_STATE, COMMITTED, draining) !== COMMITTED) return -1;
     } else if (stateOf(word) === DRAINING && word !== draining) {
       // A drain a dead predecessor left (only the one live producer drains): take it over.
-      if (Atomics.compareExchange(c, b + C_STATE, word, draining) !== word) return null;
+      if (Atomics.compareExchange(c, b + C_STATE, word, draining) !== word) return -1;
     } else if (stateOf(word) === WRITING) {
       // Only a producer that died mid-write (or our own entry's earlier registration: this
       // producer holds no slot here) leaves a WRITING slot: reclaim it, then try again.
       if (ownerOf(word) === this.#tag) Atomics.compareExchange(c, b + C_STATE, word, FREE);
       else ctx.cleaner.reclaimSlot(idx, false);
-      return null;
+      return -1;
     }
     // DRAINING by us: new readers back out; wait for the ones inside to leave.
-    if ((Atomics.load(c, b + C_READERS_LO) | Atomics.load(c, b + C_READERS_HI)) !== 0) return null;
-    if (Atomics.compareExchange(c, b + C_STATE, draining, writing) !== draining) return null;
-    return this.#begin(idx, b);
-  }
-
-  #begin(idx: number, b: number): WriteSlot {
+    if ((Atomics.load(c, b + C_READERS_LO) | Atomics.load(c, b + C_READERS_HI)) !== 0) return -1;
+    if (Atomics.compareExchange(c, b + C_STATE, draining, writing) !== draining) return -1;
     // length, checksum and flags are only meaningful once COMMITTED: commit writes them.
-    write64(this.ctx.control, b + C_SEQ_LO, this.#seq);
-    const slot = new WriteSlot(this, this.#seq, idx, this.view(idx, this.#slotSize));
-    this.held = slot;
-    return slot;
+    write64(c, b + C_SEQ_LO, this.#seq);
+    return idx;
   }
 
   /** After a failed wait: give a slot we moved to DRAINING back to its readers. */
@@ -149,13 +165,13 @@ export class Producer extends Endpoint<WriteSlot> implements WriteSlotOwner {
     for (const p of this.policy.blockers(ctx, b)) if (!ctx.isLive(p, 'consumer')) ctx.cleaner.reapConsumer(p, this.policy.pendingIsMask);
   }
 
-  protected timeoutError(timeoutMs: number): Error {
+  protected timeoutError(timeoutMs: number, what: string): Error {
     const { ctx } = this;
     const idx = this.#seq % ctx.slotCount;
     const why = ctx.layout.policy === 'latest-only' ? `readers still hold slot ${idx}` : `the ring is full (slot ${idx} is not consumed yet) or readers still hold it`;
     return ctx.error(
       'ERR_DATABLOCK_TIMEOUT',
-      `acquireWriteSlot on DataBlock '${ctx.name}' timed out after ${timeoutMs} ms: ${why}; pass a longer timeoutMs, speed up the consumers, or see block.diagnose()`,
+      `${what} on DataBlock '${ctx.name}' timed out after ${timeoutMs} ms: ${why}; pass a longer timeoutMs, speed up the consumers, or see block.diagnose()`,
     );
   }
 
@@ -165,57 +181,134 @@ export class Producer extends Endpoint<WriteSlot> implements WriteSlotOwner {
    * Blocks the event loop while it waits: prefer acquireWriteSlotAsync in servers.
    */
   acquireWriteSlot(options?: AcquireOptions): WriteSlot {
-    this.#checkIdle('acquireWriteSlot');
+    this.check('acquireWriteSlot');
     return this.acquireSync(options);
   }
 
   /** One attempt: a slot, or null when the ring is full / the slot is held by readers. */
   tryAcquireWriteSlot(): WriteSlot | null {
-    this.#checkIdle('tryAcquireWriteSlot');
-    const got = this.#step();
-    if (got === null) this.giveUp();
-    return got;
+    this.check('tryAcquireWriteSlot');
+    const index = this.#step();
+    if (index >= 0) return this.hold(index);
+    this.giveUp();
+    return null;
   }
 
   /** Like acquireWriteSlot without blocking the event loop (futexWaitAsync in slices <= 20 ms). */
   async acquireWriteSlotAsync(options?: AcquireAsyncOptions): Promise<WriteSlot> {
-    this.#checkIdle('acquireWriteSlotAsync');
+    this.check('acquireWriteSlotAsync');
     return this.acquireAsync(options);
   }
 
   /** @internal */
   commitSlot(slot: WriteSlot, data: Uint8Array, length: number): void {
+    this.#checkLength(length, 'commit(length)');
     const { ctx } = this;
-    if (typeof length !== 'number' || !Number.isInteger(length) || length < 0 || length > this.#slotSize) {
-      throw invalidArgument(`commit(length): length must be an integer from 0 to the slot size ${this.#slotSize}; got ${String(length)}`);
-    }
     ctx.checkOpen();
-    const c = ctx.control;
-    const s = ctx.state;
-    const idx = slot.index;
-    const b = idx * CONTROL_WORDS;
-    if (this.#checksum !== null) {
-      Atomics.store(c, b + C_CHECKSUM, this.#checksum(length === data.length ? data : data.subarray(0, length)) | 0);
-      Atomics.store(c, b + C_FLAGS, F_CHECKSUM);
+    this.#commit(slot.index, data, length);
+    this.held = null;
+    this.#publish(slot.index);
+    if (this.debug) ctx.mapping.detach(data.buffer as ArrayBuffer);
+  }
+
+  #checkLength(length: number, what: string): void {
+    if (typeof length !== 'number' || !Number.isInteger(length) || length < 0 || length > this.#slotSize) {
+      throw invalidArgument(`${what}: length must be an integer from 0 to the slot size ${this.#slotSize}; got ${String(length)}`);
     }
-    Atomics.store(c, b + C_LENGTH, length);
+  }
+
+  /** Marks WRITING slot `idx` COMMITTED with data[0, length) (consumers can take it from now on). */
+  #commit(idx: number, data: Uint8Array, length: number): void {
+    const { ctx } = this;
+    const c = ctx.control;
+    const b = idx * CONTROL_WORDS;
+    // Length, checksum and flags belong to this producer while the slot is WRITING: plain
+    // stores, published to readers by the seq-cst store of COMMITTED below (a reader loads the
+    // state with Atomics.load first, so these writes happen-before its reads).
+    if (this.#checksum !== null) {
+      c[b + C_CHECKSUM] = this.#checksum(length === data.length ? data : data.subarray(0, length));
+      c[b + C_FLAGS] = F_CHECKSUM;
+    }
+    c[b + C_LENGTH] = length;
     this.policy.markPending(ctx, b);
     Atomics.store(c, b + C_STATE, COMMITTED);
-    Atomics.store(s, S_NEWEST, idx + 1);
-    const next = this.#seq + 1;
-    this.#seq = next;
-    write64(s, S_WRITE_SEQ_LO, next);
-    this.held = null;
-    if (this.debug) ctx.mapping.detach(data.buffer as ArrayBuffer);
+    this.#seq++;
+  }
+
+  /** Publishes the commits so far (newest = slot `idx`): S_NEWEST, S_WRITE_SEQ, one wake. */
+  #publish(idx: number): void {
+    const { ctx } = this;
+    Atomics.store(ctx.state, S_NEWEST, idx + 1);
+    write64(ctx.state, S_WRITE_SEQ_LO, this.#seq);
     ctx.notifyConsumers();
   }
 
-  /** @internal */
-  abortSlot(slot: WriteSlot, data: Uint8Array): void {
+  /**
+   * Writes up to `count` slots (an integer >= 1) with one publish, in the manner of the
+   * Disruptor's batches: waits like acquireWriteSlot (same timeout convention) until one slot
+   * is free, then takes every slot free now, up to `count`. For each, `fill(data, i)` writes
+   * the slot's `data` (zero-copy, slotSize bytes, valid only inside the call) and returns the
+   * length to commit. Each slot is committed when its fill returns; the newest-slot and
+   * write-sequence words and the consumers' wake-up are written once, at the end.
+   * Returns the number of slots written. If `fill` throws (or returns a bad length), that slot
+   * is aborted, the ones before it stay committed and are published, and the error propagates.
+   */
+  writeBatch(count: number, fill: (data: Uint8Array, i: number) => number, options?: AcquireOptions): number {
+    this.check('writeBatch');
+    checkBatchArgs(count, fill, 'writeBatch', 'fill');
+    const first = this.enterSync(acquireTimeout(options), 'writeBatch');
+    return this.inBatch(() => this.#fillFrom(first, count, fill));
+  }
+
+  /** Like writeBatch without blocking the event loop while it waits for the first slot. */
+  async writeBatchAsync(count: number, fill: (data: Uint8Array, i: number) => number, options?: AcquireAsyncOptions): Promise<number> {
+    this.check('writeBatchAsync');
+    checkBatchArgs(count, fill, 'writeBatchAsync', 'fill');
+    const first = await this.enterAsync(options, 'writeBatchAsync');
+    return this.inBatch(() => this.#fillFrom(first, count, fill));
+  }
+
+  #fillFrom(first: number, count: number, fill: (data: Uint8Array, i: number) => number): number {
+    const { ctx } = this;
+    let idx = first;
+    let newest = -1;
+    let n = 0;
+    try {
+      for (;;) {
+        const data = this.view(idx, this.#slotSize);
+        let length: number;
+        try {
+          length = fill(data, n);
+          this.#checkLength(length, 'writeBatch fill() return value');
+          if (this.isClosed) throw this.closedError();
+          ctx.checkOpen();
+        } catch (error) {
+          this.abortSlot(null, data);
+          throw error;
+        }
+        this.#commit(idx, data, length);
+        if (this.debug) ctx.mapping.detach(data.buffer as ArrayBuffer);
+        newest = idx;
+        if (++n === count || this.isClosed) break;
+        idx = this.#step();
+        if (idx < 0) {
+          this.giveUp();
+          break;
+        }
+      }
+    } finally {
+      if (newest >= 0 && !ctx.closed) this.#publish(newest);
+    }
+    return n;
+  }
+
+  /** @internal (slot null: the batch's slot at the current sequence) */
+  abortSlot(slot: WriteSlot | null, data: Uint8Array): void {
     const { ctx } = this;
     this.held = null;
     if (ctx.closed) return;
-    Atomics.store(ctx.control, slot.index * CONTROL_WORDS + C_STATE, FREE);
+    const idx = slot === null ? this.#seq % ctx.slotCount : slot.index;
+    Atomics.store(ctx.control, idx * CONTROL_WORDS + C_STATE, FREE);
     if (this.debug) ctx.mapping.detach(data.buffer as ArrayBuffer);
   }
 
@@ -224,7 +317,7 @@ export class Producer extends Endpoint<WriteSlot> implements WriteSlotOwner {
    * ERR_DATABLOCK_END_OF_STREAM (their async iterator ends). A new producer clears the mark.
    */
   end(): void {
-    this.#checkIdle('end');
+    this.check('end');
     const { ctx } = this;
     write64(ctx.state, S_EOS_SEQ_LO, this.#seq);
     Atomics.store(ctx.state, S_EOS, 1);

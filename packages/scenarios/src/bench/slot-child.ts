@@ -3,11 +3,13 @@
 //   echo-socket <path> <bytes> <n>    echo fixed-size messages on a Unix domain socket
 //   echo-ipc <n>                      echo messages on the Node IPC channel
 //   produce-plh <block> <size> <n>    write n slots of <size> bytes (copy a payload in)
+//   produce-plh-batch <block> <size> <n>  the same through producer.writeBatch(BATCH)
 //   produce-socket <path> <size> <n>  write n chunks of <size> bytes to a Unix domain socket
 // Each signals ready once set up and starts when the parent releases it.
 import { connect } from 'node:net';
 import { DataBlock } from '@plh/datablock';
 import { signalTestReady, waitForRelease } from '@plh/ready-signal';
+import { BATCH } from './batch.js';
 
 const WAIT_MS = 120_000;
 const [role, ...args] = process.argv.slice(2);
@@ -82,6 +84,20 @@ async function producePlh(name: string, size: number, n: number): Promise<void> 
   block.close();
 }
 
+async function producePlhBatch(name: string, size: number, n: number): Promise<void> {
+  const block = DataBlock.attach(name, { timeoutMs: WAIT_MS });
+  const producer = block.producer();
+  const payload = Buffer.alloc(size, 0xab);
+  const fill = (data: Uint8Array): number => {
+    data.set(payload);
+    return size;
+  };
+  await ready();
+  for (let i = 0; i < n; ) i += producer.writeBatch(Math.min(BATCH, n - i), fill, { timeoutMs: WAIT_MS });
+  producer.close();
+  block.close();
+}
+
 async function produceSocket(path: string, size: number, n: number): Promise<void> {
   const socket = connect(path);
   await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
@@ -104,6 +120,8 @@ async function main(): Promise<void> {
       return echoIpc(Number(a));
     case 'produce-plh':
       return producePlh(a!, Number(b), Number(c));
+    case 'produce-plh-batch':
+      return producePlhBatch(a!, Number(b), Number(c));
     case 'produce-socket':
       return produceSocket(a!, Number(b), Number(c));
     default:

@@ -14,13 +14,14 @@ export const latestOnly: SlotPolicy = Object.freeze<SlotPolicy>({
   join(): void {},
   enter(ctx, cursor) {
     const n = Atomics.load(ctx.state, S_NEWEST);
-    if (n === 0) return null;
+    if (n === 0) return -1;
     const index = n - 1;
     const b = index * CONTROL_WORDS;
-    if (Atomics.load(ctx.control, b + C_STATE) !== COMMITTED) return null;
+    if (Atomics.load(ctx.control, b + C_STATE) !== COMMITTED) return -1;
     const s = read64(ctx.control, b + C_SEQ_LO);
-    if (s <= cursor.last || !tryEnter(ctx, index, s, cursor)) return null;
-    return { index, slotId: s };
+    if (s <= cursor.last || !tryEnter(ctx, index, s, cursor)) return -1;
+    cursor.entered = s;
+    return index;
   },
   release(): void {},
   position: (cursor) => cursor.last + 1,

@@ -13,16 +13,12 @@ import { read64 } from '../seq64.js';
 export interface Cursor {
   next: number;
   last: number;
+  /** slotId of the slot the last successful enter() entered (enter returns its index). */
+  entered: number;
   readonly participant: number;
   /** 0 or 1: which word of a lo/hi mask holds its bit. */
   readonly word: number;
   readonly bit: number;
-}
-
-/** A slot a consumer has entered (its reader bit set, state and seq re-checked). */
-export interface Entered {
-  readonly index: number;
-  readonly slotId: number;
 }
 
 export interface SlotPolicy {
@@ -34,8 +30,11 @@ export interface SlotPolicy {
   blockers(ctx: SlotContext, b: number): number[];
   /** Consumer, at creation: join the block (take the sequential word, the sync-active bit, ...) and set the cursor. */
   join(ctx: SlotContext, cursor: Cursor): void;
-  /** Consumer: one attempt to enter its next slot, or null. */
-  enter(ctx: SlotContext, cursor: Cursor): Entered | null;
+  /**
+   * Consumer: one attempt to enter its next slot (reader bit set, state and seq re-checked):
+   * its ring index, with its slotId in cursor.entered; or -1. Allocates nothing (hot path).
+   */
+  enter(ctx: SlotContext, cursor: Cursor): number;
   /** Consumer, at release: clear what marks the slot as still to be consumed by it. */
   release(ctx: SlotContext, b: number, cursor: Cursor): void;
   /** Consumer: the position published for diagnose. */
@@ -67,21 +66,22 @@ export function tryEnter(ctx: SlotContext, index: number, slotId: number, cursor
  * sequential and sequential-sync: enter slot `cursor.next` when it is committed with that id,
  * skipping ids the producer lapped (a sync reader joining while it overtakes, or a forced cleanup).
  */
-export function enterInOrder(ctx: SlotContext, cursor: Cursor): Entered | null {
+export function enterInOrder(ctx: SlotContext, cursor: Cursor): number {
   const c = ctx.control;
   for (;;) {
     const next = cursor.next;
     const index = next % ctx.slotCount;
     const b = index * CONTROL_WORDS;
-    if (Atomics.load(c, b + C_STATE) !== COMMITTED) return null;
+    if (Atomics.load(c, b + C_STATE) !== COMMITTED) return -1;
     const s = read64(c, b + C_SEQ_LO);
-    if (s < next) return null;
+    if (s < next) return -1;
     if (s > next) {
       cursor.next = next + 1;
       continue;
     }
-    if (!tryEnter(ctx, index, next, cursor)) return null;
+    if (!tryEnter(ctx, index, next, cursor)) return -1;
     cursor.next = next + 1;
-    return { index, slotId: next };
+    cursor.entered = next;
+    return index;
   }
 }

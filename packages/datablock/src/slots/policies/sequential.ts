@@ -12,7 +12,7 @@ import { enterInOrder, type SlotPolicy } from './policy.js';
 export const sequential: SlotPolicy = Object.freeze<SlotPolicy>({
   pendingIsMask: false,
   markPending(ctx, b): void {
-    Atomics.store(ctx.control, b + C_PENDING_LO, 1);
+    ctx.control[b + C_PENDING_LO] = 1; // WRITING: ours; published by the COMMITTED store
   },
   blockers: (ctx, b) => bitsOf(Atomics.load(ctx.control, b + C_READERS_LO), Atomics.load(ctx.control, b + C_READERS_HI)),
   join(ctx, cursor): void {
