@@ -17,6 +17,6 @@ export { listSegments, inspectSegment, gcSegments } from './inspect/index.js';
 export type { SegmentSummary, SegmentReport, GcResult } from './inspect/index.js';
 export { Producer, Consumer, WriteSlot, ReadSlot, crc32, crc32c, MAX_SYNC_READERS, MAX_READER_INDEX } from './slots/index.js';
 export type {
-  SlotStateName, AcquireOptions, AcquireAsyncOptions, ProducerOptions, ConsumerOptions, Diagnosis, SlotDiagnosis,
+  SlotStateName, AcquireOptions, AcquireAsyncOptions, ProducerOptions, ConsumerOptions, SlotFiller, SlotVisitor, Diagnosis, SlotDiagnosis,
   ConsumerDiagnosis, OwnerInfo, ReclaimResult, ZombieReleaseResult, CleanupResult, RecoveryOptions,
 } from './slots/index.js';

@@ -115,5 +115,10 @@ export const MAX_SYNC_READERS = 32;
 
 /** Waiting: spin on Atomics.load this long before sleeping in the kernel. */
 export const SPIN_US = 50;
+/**
+ * ... and on, window after window, up to this long in all while the peer is awake (not asleep on
+ * the block): a wake-up costs 60-400 us on small VMs, far more than the peer's next step.
+ */
+export const ACTIVE_SPIN_US = 1000;
 /** Longest single futex sleep: bounds the reaction to dead participants (liveness check). */
 export const WAIT_SLICE_MS = 20;

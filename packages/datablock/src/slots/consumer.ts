@@ -1,16 +1,17 @@
 import { isDataBlockError } from '../errors.js';
-import { PARTICIPANT_WORDS, tokenIndex } from '../participants/table.js';
+import { PARTICIPANT_WORDS } from '../participants/table.js';
 import { checksumFunction } from './checksum.js';
 import {
   CONTROL_WORDS, C_CHECKSUM, C_FLAGS, C_LENGTH, C_READERS_LO, F_CHECKSUM, MAX_READER_INDEX, P_POS_LO, P_TOKEN,
-  S_COMMIT_COUNTER, S_CONSUMER_WAITERS_LO, S_EOS, S_EOS_SEQ_LO, S_PRODUCER,
+  S_COMMIT_COUNTER, S_CONSUMER_WAITERS_LO, S_EOS, S_EOS_SEQ_LO, S_PRODUCER, S_PRODUCER_WAITERS,
 } from './constants.js';
 import type { SlotContext } from './context.js';
 import { Endpoint } from './endpoint.js';
-import { acquireTimeout, checkBatchArgs, type AcquireAsyncOptions, type AcquireOptions, type ConsumerOptions } from './options.js';
+import { acquireTimeout, checkBatchArgs, type AcquireAsyncOptions, type AcquireOptions, type ConsumerOptions, type SlotVisitor } from './options.js';
 import type { Cursor } from './policies/index.js';
 import { ReadSlot, type ReadSlotOwner } from './read-slot.js';
 import { read64, write64 } from './seq64.js';
+import { checksumMismatch, consumerTimeout, readerIndexError } from './messages.js';
 import type { WaitSpec } from './wait.js';
 
 /**
@@ -28,6 +29,7 @@ export class Consumer extends Endpoint<ReadSlot> implements ReadSlotOwner {
   readonly #cursor: Cursor;
   readonly #checksum: ((data: Uint8Array) => number) | null;
   readonly #enforced: boolean;
+  #misses = 0;
   protected readonly spec: WaitSpec;
 
   /** @internal use block.consumer() */
@@ -37,14 +39,11 @@ export class Consumer extends Endpoint<ReadSlot> implements ReadSlotOwner {
     this.#cursor = { next: 0, last: -1, entered: -1, participant: p, word: p < 32 ? 0 : 1, bit: 1 << (p & 31) };
     this.#checksum = ctx.layout.checksumPolicy === 'none' ? null : checksumFunction(ctx.layout.checksum);
     this.#enforced = ctx.layout.checksumPolicy === 'enforced';
-    this.spec = this.waitSpec(S_COMMIT_COUNTER, S_CONSUMER_WAITERS_LO + this.#cursor.word, this.#cursor.bit);
+    // The producer is awake while one is attached and it does not sleep on the release counter.
+    const producerAwake = () => Atomics.load(ctx.state, S_PRODUCER) !== 0 && Atomics.load(ctx.state, S_PRODUCER_WAITERS) === 0;
+    this.spec = this.waitSpec(S_COMMIT_COUNTER, S_CONSUMER_WAITERS_LO + this.#cursor.word, this.#cursor.bit, producerAwake);
     this.setUp(() => {
-      if (p >= MAX_READER_INDEX) {
-        throw ctx.error(
-          'ERR_DATABLOCK_PARTICIPANTS_FULL',
-          `DataBlock '${ctx.name}': a consumer needs one of the first ${MAX_READER_INDEX} participant entries (reader masks are 64 bits) and got entry ${p}; close other participants first`,
-        );
-      }
+      if (p >= MAX_READER_INDEX) throw readerIndexError(ctx, p);
       // Marks a dead predecessor on this entry may have left behind are not ours: clear them.
       ctx.cleaner.clearConsumerMarks(p, this.policy.pendingIsMask);
       this.policy.join(ctx, this.#cursor);
@@ -75,10 +74,12 @@ export class Consumer extends Endpoint<ReadSlot> implements ReadSlotOwner {
     return `slot ${slot.slotId} of this consumer is not released yet; release() it first (a consumer holds one slot at a time)`;
   }
 
-  protected enterNext(): number {
+  protected enterNext(spinning: boolean): number {
     if (this.isClosed) throw this.closedError();
     const index = this.policy.enter(this.ctx, this.#cursor);
-    if (index < 0 && this.ended) {
+    // The end-of-stream words share a cache line with the words every commit writes: a
+    // spinning consumer reads them on one miss in 16 only, so it does not slow the producer.
+    if (index < 0 && (!spinning || (++this.#misses & 15) === 0) && this.ended) {
       throw this.ctx.error('ERR_DATABLOCK_END_OF_STREAM', `the producer of DataBlock '${this.ctx.name}' ended the stream and this consumer has consumed all of it`);
     }
     return index;
@@ -96,13 +97,6 @@ export class Consumer extends Endpoint<ReadSlot> implements ReadSlotOwner {
     return undefined;
   }
 
-  #mismatch(slotId: number, idx: number, then: string): Error {
-    return this.ctx.error(
-      'ERR_DATABLOCK_CHECKSUM_MISMATCH',
-      `slot ${slotId} (index ${idx}) of DataBlock '${this.ctx.name}' does not match its checksum: the payload is corrupt and was skipped (released as consumed); ${then}`,
-    );
-  }
-
   protected hold(idx: number): ReadSlot {
     const data = this.#data(idx);
     const slotId = this.#cursor.last;
@@ -110,7 +104,7 @@ export class Consumer extends Endpoint<ReadSlot> implements ReadSlotOwner {
     this.held = slot;
     if (this.#enforced && !slot.checksumOk) {
       slot.release();
-      throw this.#mismatch(slotId, idx, 'acquire again for the next slot');
+      throw checksumMismatch(this.ctx, slotId, idx, 'acquire again for the next slot');
     }
     return slot;
   }
@@ -127,7 +121,7 @@ export class Consumer extends Endpoint<ReadSlot> implements ReadSlotOwner {
    * latest-only yields at most one slot (the newest). Returns the number of slots visited. If
    * `visit` throws, that slot is released as consumed and the error propagates.
    */
-  readBatch(max: number, visit: (data: Uint8Array, slotId: number, checksumOk: boolean) => void, options?: AcquireOptions): number {
+  readBatch(max: number, visit: SlotVisitor, options?: AcquireOptions): number {
     this.check('readBatch');
     checkBatchArgs(max, visit, 'readBatch', 'visit');
     const first = this.enterSync(acquireTimeout(options), 'readBatch');
@@ -135,14 +129,14 @@ export class Consumer extends Endpoint<ReadSlot> implements ReadSlotOwner {
   }
 
   /** Like readBatch without blocking the event loop while it waits for the first slot. */
-  async readBatchAsync(max: number, visit: (data: Uint8Array, slotId: number, checksumOk: boolean) => void, options?: AcquireAsyncOptions): Promise<number> {
+  async readBatchAsync(max: number, visit: SlotVisitor, options?: AcquireAsyncOptions): Promise<number> {
     this.check('readBatchAsync');
     checkBatchArgs(max, visit, 'readBatchAsync', 'visit');
     const first = await this.enterAsync(options, 'readBatchAsync');
     return this.inBatch(() => this.#visitFrom(first, max, visit));
   }
 
-  #visitFrom(first: number, max: number, visit: (data: Uint8Array, slotId: number, checksumOk: boolean) => void): number {
+  #visitFrom(first: number, max: number, visit: SlotVisitor): number {
     const { ctx } = this;
     let idx = first;
     let n = 0;
@@ -152,7 +146,7 @@ export class Consumer extends Endpoint<ReadSlot> implements ReadSlotOwner {
         const slotId = this.#cursor.last;
         const ok = this.#unchecked(idx) ?? this.#verify(idx, data);
         try {
-          if (!ok && this.#enforced) throw this.#mismatch(slotId, idx, `the ${n} slots before it in this readBatch were delivered`);
+          if (!ok && this.#enforced) throw checksumMismatch(this.ctx, slotId, idx, `the ${n} slots before it in this readBatch were delivered`);
           visit(data, slotId, ok);
         } finally {
           this.#release(idx, data);
@@ -200,20 +194,7 @@ export class Consumer extends Endpoint<ReadSlot> implements ReadSlotOwner {
   }
 
   protected timeoutError(timeoutMs: number, what: string): Error {
-    const { ctx } = this;
-    return ctx.error('ERR_DATABLOCK_TIMEOUT', `${what} on DataBlock '${ctx.name}' timed out after ${timeoutMs} ms: nothing new was committed and ${this.#producerStatus()}`);
-  }
-
-  /** Why nothing may come: the state of the producer word, for timeout messages. */
-  #producerStatus(): string {
-    const { ctx } = this;
-    const tag = Atomics.load(ctx.state, S_PRODUCER);
-    if (tag === 0) return 'no producer is attached; start one, or pass a longer timeoutMs';
-    const entry = ctx.table.entryOf(tag);
-    if (entry !== undefined && entry.alive && entry.role === 'producer') {
-      return `the producer (pid ${entry.pid}) is alive; pass a longer timeoutMs, or see block.diagnose()`;
-    }
-    return `the producer (participant ${tokenIndex(tag)}${entry === undefined ? '' : `, pid ${entry.pid}`}) is dead; start a replacement producer, which resumes the stream`;
+    return consumerTimeout(this.ctx, what, timeoutMs);
   }
 
   /**

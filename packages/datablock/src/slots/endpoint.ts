@@ -90,13 +90,13 @@ export abstract class Endpoint<S> {
   }
 
   /** The wait spec on state word `counter`, announcing itself in `waiters` with `bit`. */
-  protected waitSpec(counter: number, waiters: number, bit: number, onIdle?: () => void): WaitSpec {
+  protected waitSpec(counter: number, waiters: number, bit: number, peerAwake: () => boolean, onIdle?: () => void): WaitSpec {
     const { ctx } = this;
     return {
       mapping: ctx.mapping, words: ctx.state, word: counter, byteOffset: ctx.stateByteOffset(counter),
       enter: () => { Atomics.or(ctx.state, waiters, bit); },
       leave: () => { Atomics.and(ctx.state, waiters, ~bit); },
-      spinUs: this.spinUs, sliceMs: WAIT_SLICE_MS, onIdle,
+      spinUs: this.spinUs, sliceMs: WAIT_SLICE_MS, peerAwake, onIdle,
       isClosed: () => ctx.closed,
       checkOpen: () => { ctx.checkOpen(); },
     };
@@ -106,7 +106,7 @@ export abstract class Endpoint<S> {
    * One attempt to take the role's next slot: its ring index, or -1 to keep waiting. May throw
    * (closed, end of stream). Allocates nothing: the single-slot and the batch calls share it.
    */
-  protected abstract enterNext(): number;
+  protected abstract enterNext(spinning: boolean): number;
   /** Why a call is refused while `slot` is held. */
   protected abstract heldMessage(slot: S): string;
   /** Wraps an entered slot as the handle the single-slot API returns (and holds it). */
@@ -118,8 +118,8 @@ export abstract class Endpoint<S> {
   protected abstract timeoutError(timeoutMs: number, what: string): Error;
 
   /** enterNext() as the wait's attempt (made once: no closure per acquire). */
-  readonly #attempt: Attempt<number> = () => {
-    const index = this.enterNext();
+  readonly #attempt: Attempt<number> = (spinning) => {
+    const index = this.enterNext(spinning === true);
     return index < 0 ? null : index;
   };
 

@@ -37,6 +37,11 @@ export function parseEndpointOptions(options: unknown, what: string): { debugVie
   return { debugViews: d === true, spinUs: spin ?? SPIN_US };
 }
 
+/** producer.writeBatch's callback: fill slot `i` of the batch through `data`, return the length to commit. */
+export type SlotFiller = (data: Uint8Array, i: number) => number;
+/** consumer.readBatch's callback: one committed slot (`data` is valid only during the call). */
+export type SlotVisitor = (data: Uint8Array, slotId: number, checksumOk: boolean) => void;
+
 /** Validates a batch call's count and callback. */
 export function checkBatchArgs(count: unknown, fn: unknown, what: string, fnName: string): void {
   if (typeof count !== 'number' || !Number.isInteger(count) || count < 1) {

@@ -1,15 +1,14 @@
 import { invalidArgument } from '../errors.js';
-import { RETRY_BOUND_MS } from '../participants/outcome.js';
 import { checksumFunction } from './checksum.js';
 import {
-  COMMITTED, CONTROL_WORDS, C_CHECKSUM, C_FLAGS, C_LENGTH, C_PENDING_HI, C_PENDING_LO, C_READERS_HI, C_READERS_LO,
-  C_SEQ_LO, C_STATE, DRAINING, FREE, F_CHECKSUM, S_EOS, S_EOS_SEQ_LO, S_NEWEST, S_PRODUCER, S_PRODUCER_WAITERS,
-  S_RELEASE_COUNTER, S_WRITE_SEQ_LO, WRITING, ownedState, ownerOf, stateOf,
+  COMMITTED, CONTROL_WORDS, C_CHECKSUM, C_FLAGS, C_LENGTH, C_STATE, DRAINING, FREE, F_CHECKSUM, S_CONSUMER_WAITERS_HI, S_CONSUMER_WAITERS_LO, S_EOS, S_EOS_SEQ_LO, S_NEWEST, S_PRODUCER, S_PRODUCER_WAITERS,
+  S_RELEASE_COUNTER, S_WRITE_SEQ_LO, ownedState, 
 } from './constants.js';
 import type { SlotContext } from './context.js';
 import { Endpoint } from './endpoint.js';
-import { acquireTimeout, checkBatchArgs, type AcquireAsyncOptions, type AcquireOptions, type ProducerOptions } from './options.js';
-import { read64, write64 } from './seq64.js';
+import { acquireTimeout, checkBatchArgs, type AcquireAsyncOptions, type AcquireOptions, type ProducerOptions, type SlotFiller } from './options.js';
+import { write64 } from './seq64.js';
+import { claimProducerWord, resumeStream, takeSlot } from './producer-word.js';
 import type { WaitSpec } from './wait.js';
 import { WriteSlot, type WriteSlotOwner } from './write-slot.js';
 
@@ -32,48 +31,13 @@ export class Producer extends Endpoint<WriteSlot> implements WriteSlotOwner {
     this.#tag = ctx.table.tokenOf(this.participant);
     this.#slotSize = ctx.layout.slotSize;
     this.#checksum = ctx.layout.checksumPolicy === 'none' ? null : checksumFunction(ctx.layout.checksum);
-    this.spec = this.waitSpec(S_RELEASE_COUNTER, S_PRODUCER_WAITERS, 1, () => this.#reapDeadReaders());
+    // The consumers are awake while none sleeps on the commit counter.
+    const consumersAwake = () => (Atomics.load(ctx.state, S_CONSUMER_WAITERS_LO) | Atomics.load(ctx.state, S_CONSUMER_WAITERS_HI)) === 0;
+    this.spec = this.waitSpec(S_RELEASE_COUNTER, S_PRODUCER_WAITERS, 1, consumersAwake, () => this.#reapDeadReaders());
     this.setUp(() => {
-      this.#claim();
-      this.#resume();
+      claimProducerWord(ctx, this.#tag);
+      this.#seq = resumeStream(ctx);
     });
-  }
-
-  /** Takes the producer word: free, or naming a registration that is gone (cleaner.takeOver). */
-  #claim(): void {
-    const { ctx } = this;
-    const outcome = ctx.cleaner.takeOver(S_PRODUCER, 'producer', this.#tag, false);
-    if (outcome === 'alive') {
-      const other = ctx.table.entryOf(Atomics.load(ctx.state, S_PRODUCER));
-      throw ctx.error(
-        'ERR_DATABLOCK_PRODUCER_EXISTS',
-        `DataBlock '${ctx.name}' already has a live producer (pid ${other?.pid ?? '?'}, participant ${other?.index ?? '?'}): a block has one producer at a time; close the other one first`,
-      );
-    }
-    if (outcome === 'busy') {
-      throw ctx.error(
-        'ERR_DATABLOCK_TIMEOUT',
-        `DataBlock '${ctx.name}': the participant entry of the previous producer stayed locked by another thread for ${RETRY_BOUND_MS} ms; retry, or run block.cleanupDeadConsumers()`,
-      );
-    }
-  }
-
-  /**
-   * Resumes after the last commit. A predecessor that died between marking its slot COMMITTED
-   * and advancing S_WRITE_SEQ left a committed slot with seq == S_WRITE_SEQ: skip past it.
-   */
-  #resume(): void {
-    const { ctx } = this;
-    let seq = read64(ctx.state, S_WRITE_SEQ_LO);
-    for (;;) {
-      const b = (seq % ctx.slotCount) * CONTROL_WORDS;
-      if (Atomics.load(ctx.control, b + C_STATE) === COMMITTED && read64(ctx.control, b + C_SEQ_LO) === seq) seq++;
-      else break;
-    }
-    this.#seq = seq;
-    write64(ctx.state, S_WRITE_SEQ_LO, seq);
-    Atomics.store(ctx.state, S_EOS, 0);
-    Atomics.store(ctx.state, S_PRODUCER_WAITERS, 0); // a predecessor may have died asleep
   }
 
   /** slotId the next acquired slot will get. */
@@ -85,9 +49,9 @@ export class Producer extends Endpoint<WriteSlot> implements WriteSlotOwner {
     return `write slot ${slot.slotId} of this producer is not committed or aborted yet; commit(length) or abort() it first`;
   }
 
-  protected enterNext(): number {
+  protected enterNext(_spinning: boolean): number {
     if (this.isClosed) throw this.closedError();
-    return this.#step();
+    return takeSlot(this.ctx, this.#seq, this.#tag);
   }
 
   protected hold(index: number): WriteSlot {
@@ -96,56 +60,6 @@ export class Producer extends Endpoint<WriteSlot> implements WriteSlotOwner {
     return slot;
   }
 
-  /**
-   * One attempt to take slot seq % slotCount (WRITING, seq stored): its index, or -1. May move
-   * it COMMITTED -> DRAINING (giveUp() undoes that).
-   */
-  #step(): number {
-    const { ctx } = this;
-    const c = ctx.control;
-    const idx = this.#seq % ctx.slotCount;
-    const b = idx * CONTROL_WORDS;
-    const word = Atomics.load(c, b + C_STATE);
-    const writing = ownedState(WRITING, this.#tag);
-    if (word === FREE) {
-      if (Atomics.compareExchange(c, b + C_STATE, FREE, writing) !== FREE) return -1;
-      write64(c, b + C_SEQ_LO, this.#seq);
-      return idx;
-    }
-    const draining = ownedState(DRAINING, this.#tag);
-    if (word === COMMITTED) {
-      // Not consumed yet (sequential / sequential-sync): the ring is full, wait for readers.
-      if ((Atomics.load(c, b + C_PENDING_LO) | Atomics.load(c, b + C_PENDING_HI)) !== 0) return -1;
-      if ((Atomics.load(c, b + C_READERS_LO) | Atomics.load(c, b + C_READERS_HI)) === 0) {
-        // No reader inside: one CAS straight to WRITING, then the drain's check of the readers
-        // (a reader sets its bit, then loads the state: it sees WRITING, or we see its bit). One
-        // that slipped in between turns the slot into DRAINING, as if we had drained.
-        if (Atomics.compareExchange(c, b + C_STATE, COMMITTED, writing) !== COMMITTED) return -1;
-        if ((Atomics.load(c, b + C_READERS_LO) | Atomics.load(c, b + C_READERS_HI)) === 0) {
-          write64(c, b + C_SEQ_LO, this.#seq);
-          return idx;
-        }
-        Atomics.store(c, b + C_STATE, draining);
-        return -1;
-      }
-      if (Atomics.compareExchange(c, b + C_STATE, COMMITTED, draining) !== COMMITTED) return -1;
-    } else if (stateOf(word) === DRAINING && word !== draining) {
-      // A drain a dead predecessor left (only the one live producer drains): take it over.
-      if (Atomics.compareExchange(c, b + C_STATE, word, draining) !== word) return -1;
-    } else if (stateOf(word) === WRITING) {
-      // Only a producer that died mid-write (or our own entry's earlier registration: this
-      // producer holds no slot here) leaves a WRITING slot: reclaim it, then try again.
-      if (ownerOf(word) === this.#tag) Atomics.compareExchange(c, b + C_STATE, word, FREE);
-      else ctx.cleaner.reclaimSlot(idx, false);
-      return -1;
-    }
-    // DRAINING by us: new readers back out; wait for the ones inside to leave.
-    if ((Atomics.load(c, b + C_READERS_LO) | Atomics.load(c, b + C_READERS_HI)) !== 0) return -1;
-    if (Atomics.compareExchange(c, b + C_STATE, draining, writing) !== draining) return -1;
-    // length, checksum and flags are only meaningful once COMMITTED: commit writes them.
-    write64(c, b + C_SEQ_LO, this.#seq);
-    return idx;
-  }
 
   /** After a failed wait: give a slot we moved to DRAINING back to its readers. */
   protected giveUp(): void {
@@ -188,7 +102,7 @@ export class Producer extends Endpoint<WriteSlot> implements WriteSlotOwner {
   /** One attempt: a slot, or null when the ring is full / the slot is held by readers. */
   tryAcquireWriteSlot(): WriteSlot | null {
     this.check('tryAcquireWriteSlot');
-    const index = this.#step();
+    const index = takeSlot(this.ctx, this.#seq, this.#tag);
     if (index >= 0) return this.hold(index);
     this.giveUp();
     return null;
@@ -253,7 +167,7 @@ export class Producer extends Endpoint<WriteSlot> implements WriteSlotOwner {
    * Returns the number of slots written. If `fill` throws (or returns a bad length), that slot
    * is aborted, the ones before it stay committed and are published, and the error propagates.
    */
-  writeBatch(count: number, fill: (data: Uint8Array, i: number) => number, options?: AcquireOptions): number {
+  writeBatch(count: number, fill: SlotFiller, options?: AcquireOptions): number {
     this.check('writeBatch');
     checkBatchArgs(count, fill, 'writeBatch', 'fill');
     const first = this.enterSync(acquireTimeout(options), 'writeBatch');
@@ -261,14 +175,14 @@ export class Producer extends Endpoint<WriteSlot> implements WriteSlotOwner {
   }
 
   /** Like writeBatch without blocking the event loop while it waits for the first slot. */
-  async writeBatchAsync(count: number, fill: (data: Uint8Array, i: number) => number, options?: AcquireAsyncOptions): Promise<number> {
+  async writeBatchAsync(count: number, fill: SlotFiller, options?: AcquireAsyncOptions): Promise<number> {
     this.check('writeBatchAsync');
     checkBatchArgs(count, fill, 'writeBatchAsync', 'fill');
     const first = await this.enterAsync(options, 'writeBatchAsync');
     return this.inBatch(() => this.#fillFrom(first, count, fill));
   }
 
-  #fillFrom(first: number, count: number, fill: (data: Uint8Array, i: number) => number): number {
+  #fillFrom(first: number, count: number, fill: SlotFiller): number {
     const { ctx } = this;
     let idx = first;
     let newest = -1;
@@ -290,7 +204,7 @@ export class Producer extends Endpoint<WriteSlot> implements WriteSlotOwner {
         if (this.debug) ctx.mapping.detach(data.buffer as ArrayBuffer);
         newest = idx;
         if (++n === count || this.isClosed) break;
-        idx = this.#step();
+        idx = takeSlot(this.ctx, this.#seq, this.#tag);
         if (idx < 0) {
           this.giveUp();
           break;
