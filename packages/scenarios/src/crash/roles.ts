@@ -21,6 +21,10 @@ function explicitRecovery(d: Directive): boolean {
   return d.gen % 2 === 1 && process.env.PLH_CRASH_EXPLICIT !== '0';
 }
 
+/** Generations 2-3, 6-7, ... use the batch calls (writeBatchAsync / readBatchAsync, 3 slots). */
+const batched = (d: Directive) => Math.floor(d.gen / 2) % 2 === 1;
+const BATCH_SLOTS = 3;
+
 function attach(d: Directive): DataBlock {
   const block = DataBlock.attach(d.block, { timeoutMs: WAIT_BOUND_MS, expect: { slotCount: SLOT_COUNT, slotSize: SLOT_SIZE, flexZoneSize: FLEX_ZONE_SIZE, checksum: 'crc32c' } });
   return block;
@@ -55,25 +59,41 @@ export async function producer(args: string[]): Promise<void> {
   const p = block.producer();
   emit('up');
   let extra = 0;
+  /** Fills slot `id` as op `op`, with the kill points inside the write. */
+  const fill = (data: Uint8Array, id: number, op: number): number => {
+    kill('after-acquire', op);
+    const length = payloadLength(id);
+    writeHeader(data, id, d.gen, length);
+    writeBody(data, id, d.gen, 0, length >> 1);
+    kill('mid-write', op);
+    writeBody(data, id, d.gen, length >> 1, length);
+    kill('before-commit', op);
+    return length;
+  };
   for (let op = 1; ; op++) {
-    let slot;
+    let wrote = 1;
     try {
-      slot = await p.acquireWriteSlotAsync({ timeoutMs: WAIT_BOUND_MS });
+      if (batched(d)) {
+        // A batch: slot k is committed when fill k+1 starts, but writeSeq and newest are written
+        // only when the batch ends; 'after-commit' of slot k kills inside the batch.
+        const first = op;
+        const n = await p.writeBatchAsync(BATCH_SLOTS, (data, i) => {
+          if (i > 0) kill('after-commit', first + i - 1);
+          return fill(data, p.nextSlotId, first + i);
+        }, { timeoutMs: WAIT_BOUND_MS });
+        for (let k = first; k < first + n - 1; k++) progress(d, k);
+        op = first + n - 1;
+        wrote = n;
+      } else {
+        const slot = await p.acquireWriteSlotAsync({ timeoutMs: WAIT_BOUND_MS });
+        slot.commit(fill(slot.data, slot.slotId, op));
+      }
     } catch (error) {
       if (errorCode(error) === 'ERR_DATABLOCK_TIMEOUT') stuck(`producer acquire (generation ${d.gen}): ${picture(block)}`);
       throw error;
     }
-    kill('after-acquire', op);
-    const id = slot.slotId;
-    const length = payloadLength(id);
-    writeHeader(slot.data, id, d.gen, length);
-    writeBody(slot.data, id, d.gen, 0, length >> 1);
-    kill('mid-write', op);
-    writeBody(slot.data, id, d.gen, length >> 1, length);
-    kill('before-commit', op);
-    slot.commit(length);
     kill('after-commit', op);
-    if (op === 1 && d.gen > 0) {
+    if (op <= BATCH_SLOTS && d.gen > 0) {
       // A replacement that committed holds no slot, and it is the only live producer: a slot
       // still WRITING or DRAINING can only be a dead predecessor's that was not recovered.
       for (const s of block.diagnose().slots) {
@@ -81,7 +101,7 @@ export async function producer(args: string[]): Promise<void> {
       }
     }
     progress(d, op);
-    if (finish.finishing && ++extra > SLOT_COUNT) {
+    if (finish.finishing && (extra += wrote) > SLOT_COUNT) {
       p.end();
       emit(`ended ${p.nextSlotId}`);
       p.close();
@@ -110,10 +130,37 @@ export async function consumer(args: string[]): Promise<void> {
   emit('up');
   let last = sequential ? Atomics.load(words, L_LAST) : -1;
   let first = true;
-  for (let op = 1; ; op++) {
-    let slot: ReadSlot;
+  let op = 0;
+  /** Checks one slot as op `op` (order and gaps against the ledger word), with the kill points. */
+  const check = (data: Uint8Array, id: number): void => {
+    kill('holding-read', op);
+    const bad = checkPayload(data, id);
+    if (bad !== null) emit(`corrupt slot ${id}: ${bad}`);
+    if (sequential) {
+      if (id > last + 1) emit(`lost ${id - last - 1} slots ${last + 1}..${id - 1}`);
+      // A replacement may get the slot its predecessor held again (at-least-once): id === last.
+      else if (id < last || (id === last && !first)) emit(`order slot ${id} after ${last}`);
+      Atomics.store(words, L_LAST, id);
+    } else if (id <= last) emit(`order slot ${id} after ${last}`);
+    last = id;
+    first = false;
+    kill('after-verify', op);
+  };
+  for (;;) {
     try {
-      slot = await c.acquireConsumeSlotAsync({ timeoutMs: WAIT_BOUND_MS });
+      if (batched(d)) {
+        await c.readBatchAsync(BATCH_SLOTS, (data, id) => {
+          op++;
+          check(data, id);
+          progress(d, op);
+        }, { timeoutMs: WAIT_BOUND_MS });
+      } else {
+        const slot: ReadSlot = await c.acquireConsumeSlotAsync({ timeoutMs: WAIT_BOUND_MS });
+        op++;
+        check(slot.data, slot.slotId);
+        slot.release();
+        progress(d, op);
+      }
     } catch (error) {
       const code = errorCode(error);
       if (code === 'ERR_DATABLOCK_END_OF_STREAM') {
@@ -129,21 +176,6 @@ export async function consumer(args: string[]): Promise<void> {
       if (code === 'ERR_DATABLOCK_TIMEOUT') stuck(`consumer acquire (generation ${d.gen}): ${picture(block)}`);
       throw error;
     }
-    kill('holding-read', op);
-    const id = slot.slotId;
-    const bad = checkPayload(slot.data, id);
-    if (bad !== null) emit(`corrupt slot ${id}: ${bad}`);
-    if (sequential) {
-      if (id > last + 1) emit(`lost ${id - last - 1} slots ${last + 1}..${id - 1}`);
-      // A replacement may get the slot its predecessor held again (at-least-once): id === last.
-      else if (id < last || (id === last && !first)) emit(`order slot ${id} after ${last}`);
-      Atomics.store(words, L_LAST, id);
-    } else if (id <= last) emit(`order slot ${id} after ${last}`);
-    last = id;
-    first = false;
-    kill('after-verify', op);
-    slot.release();
-    progress(d, op);
     await pace(d.paceMs);
   }
 }
