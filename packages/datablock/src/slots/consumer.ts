@@ -10,7 +10,7 @@ import { Endpoint } from './endpoint.js';
 import { acquireTimeout, checkBatchArgs, type AcquireAsyncOptions, type AcquireOptions, type ConsumerOptions, type SlotVisitor } from './options.js';
 import type { Cursor } from './policies/index.js';
 import { ReadSlot, type ReadSlotOwner } from './read-slot.js';
-import { read64, write64 } from './seq64.js';
+import { read64, writeOwned64 } from './seq64.js';
 import { checksumMismatch, consumerTimeout, readerIndexError } from './messages.js';
 import type { WaitSpec } from './wait.js';
 
@@ -36,7 +36,7 @@ export class Consumer extends Endpoint<ReadSlot> implements ReadSlotOwner {
   constructor(ctx: SlotContext, options?: ConsumerOptions) {
     super(ctx, 'consumer', options);
     const p = this.participant;
-    this.#cursor = { next: 0, last: -1, entered: -1, participant: p, word: p < 32 ? 0 : 1, bit: 1 << (p & 31) };
+    this.#cursor = { next: 0, last: -1, entered: -1, published: 0, participant: p, word: p < 32 ? 0 : 1, bit: 1 << (p & 31) };
     this.#checksum = ctx.layout.checksumPolicy === 'none' ? null : checksumFunction(ctx.layout.checksum);
     this.#enforced = ctx.layout.checksumPolicy === 'enforced';
     // The producer is awake while one is attached and it does not sleep on the release counter.
@@ -55,7 +55,7 @@ export class Consumer extends Endpoint<ReadSlot> implements ReadSlotOwner {
 
   #publishPosition(): void {
     if (this.ctx.closed) return;
-    write64(this.ctx.pwords, this.participant * PARTICIPANT_WORDS + P_POS_LO, this.policy.position(this.#cursor));
+    writeOwned64(this.ctx.pwords, this.participant * PARTICIPANT_WORDS + P_POS_LO, this.policy.position(this.#cursor));
   }
 
   /** slotId of the last slot this consumer acquired (-1 before the first). */

@@ -7,7 +7,7 @@ import {
   S_EOS, S_PRODUCER, S_PRODUCER_WAITERS, S_WRITE_SEQ_LO, WRITING, ownedState, ownerOf, stateOf,
 } from './constants.js';
 import type { SlotContext } from './context.js';
-import { read64, write64 } from './seq64.js';
+import { read64, write64, writeOwned64 } from './seq64.js';
 
 /** Takes the producer word: free, or naming a registration that is gone (cleaner.takeOver). */
 export function claimProducerWord(ctx: SlotContext, tag: number): void {
@@ -57,7 +57,7 @@ export function takeSlot(ctx: SlotContext, seq: number, tag: number): number {
   const writing = ownedState(WRITING, tag);
   if (word === FREE) {
     if (Atomics.compareExchange(c, b + C_STATE, FREE, writing) !== FREE) return -1;
-    write64(c, b + C_SEQ_LO, seq);
+    writeOwned64(c, b + C_SEQ_LO, seq);
     return idx;
   }
   const draining = ownedState(DRAINING, tag);
@@ -70,7 +70,7 @@ export function takeSlot(ctx: SlotContext, seq: number, tag: number): number {
       // that slipped in between turns the slot into DRAINING, as if we had drained.
       if (Atomics.compareExchange(c, b + C_STATE, COMMITTED, writing) !== COMMITTED) return -1;
       if ((Atomics.load(c, b + C_READERS_LO) | Atomics.load(c, b + C_READERS_HI)) === 0) {
-        write64(c, b + C_SEQ_LO, seq);
+        writeOwned64(c, b + C_SEQ_LO, seq);
         return idx;
       }
       Atomics.store(c, b + C_STATE, draining);
@@ -91,6 +91,6 @@ export function takeSlot(ctx: SlotContext, seq: number, tag: number): number {
   if ((Atomics.load(c, b + C_READERS_LO) | Atomics.load(c, b + C_READERS_HI)) !== 0) return -1;
   if (Atomics.compareExchange(c, b + C_STATE, draining, writing) !== draining) return -1;
   // length, checksum and flags are only meaningful once COMMITTED: commit writes them.
-  write64(c, b + C_SEQ_LO, seq);
+  writeOwned64(c, b + C_SEQ_LO, seq);
   return idx;
 }

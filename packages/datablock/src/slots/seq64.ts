@@ -24,3 +24,18 @@ export function write64(w: Int32Array, i: number, value: number): void {
   Atomics.store(w, i, value | 0);
   Atomics.store(w, i + 1, hi);
 }
+
+/**
+ * write64 for a word whose readers are ordered by something else: a slot's seq (published by the
+ * seq-cst store of COMMITTED; a reader re-checks it with its reader bit set) or a consumer's
+ * position (read only for diagnosis). While hi is unchanged lo is a plain store, so the hot path
+ * pays no locked instruction for it; a change of hi takes the full protocol above.
+ */
+export function writeOwned64(w: Int32Array, i: number, value: number): void {
+  const hi = value < TWO32 ? 0 : Math.floor(value / TWO32);
+  if (w[i + 1] === hi) {
+    w[i] = value | 0;
+    return;
+  }
+  write64(w, i, value);
+}

@@ -1,4 +1,4 @@
-import { COMMITTED, CONTROL_WORDS, C_READERS_LO, C_SEQ_LO, C_STATE } from '../constants.js';
+import { COMMITTED, CONTROL_WORDS, C_READERS_LO, C_SEQ_LO, C_STATE, S_WRITE_SEQ_LO } from '../constants.js';
 import type { SlotContext } from '../context.js';
 import { read64 } from '../seq64.js';
 
@@ -15,6 +15,12 @@ export interface Cursor {
   last: number;
   /** slotId of the slot the last successful enter() entered (enter returns its index). */
   entered: number;
+  /**
+   * The write sequence (S_WRITE_SEQ) as last read: slots below it are committed. In-order readers
+   * read the shared word again only once they reach it, so a reader that keeps up spins on that
+   * one word, not on the control line the producer is writing (the Disruptor's cached cursor).
+   */
+  published: number;
   readonly participant: number;
   /** 0 or 1: which word of a lo/hi mask holds its bit. */
   readonly word: number;
@@ -68,6 +74,10 @@ export function tryEnter(ctx: SlotContext, index: number, slotId: number, cursor
  */
 export function enterInOrder(ctx: SlotContext, cursor: Cursor): number {
   const c = ctx.control;
+  if (cursor.next >= cursor.published) {
+    cursor.published = read64(ctx.state, S_WRITE_SEQ_LO);
+    if (cursor.next >= cursor.published) return -1;
+  }
   for (;;) {
     const next = cursor.next;
     const index = next % ctx.slotCount;

@@ -44,7 +44,9 @@ export const sequential: SlotPolicy = Object.freeze<SlotPolicy>({
   },
   enter: enterInOrder,
   release(ctx, b): void {
-    Atomics.store(ctx.control, b + C_PENDING_LO, 0);
+    // A plain store: the consumer then clears its reader bit (Atomics.and), and a producer that
+    // sees pending 0 before that still finds the bit and drains (COMMITTED -> DRAINING).
+    ctx.control[b + C_PENDING_LO] = 0;
   },
   position: (cursor) => cursor.next,
   ended: (cursor, eos) => cursor.next >= eos,
