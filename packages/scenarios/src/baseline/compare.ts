@@ -1,6 +1,7 @@
 import { findScenarios } from '../catalog/index.js';
 import { percentile } from '../report.js';
 import { runScenario, type ScenarioResult } from '../runner.js';
+import { warmPool } from '../warm.js';
 import type { Scenario } from '../scenario.js';
 import { allowGracefulStop, throwIfStopped } from '../stress/guard.js';
 import { withLoad } from '../stress/load.js';
@@ -10,6 +11,8 @@ import { signalDataExchange } from './signal-variants.js';
 export interface CompareOptions {
   repeat: number;
   hogs: number;
+  /** The signal-based side runs on warm workers, as `plh-scenarios run` does (default true). */
+  warm?: boolean;
   memoryTight?: boolean;
   log?: (line: string) => void;
 }
@@ -31,6 +34,8 @@ export interface ComparePair {
 }
 
 export interface CompareReport {
+  /** Whether the signal-based side ran on warm workers. */
+  warm: boolean;
   repeat: number;
   hogs: number;
   memoryBytes: number;
@@ -76,11 +81,14 @@ export async function runCompare(options: CompareOptions): Promise<CompareReport
   return withLoad({ hogs: options.hogs, memoryTight: options.memoryTight, log }, async (load) => {
     const results = new Map<Scenario, ScenarioResult[]>();
     const release = allowGracefulStop();
+    const warm = options.warm ?? true;
+    // The baselines spawn their own processes (cold, as the seed did); only spawnWorker uses the pool.
+    const pool = warm ? warmPool(Math.max(...pairs.map((p) => p.signal.processes - 1))) : undefined;
     try {
       for (let iteration = 1; iteration <= options.repeat; iteration++) {
         for (const pair of pairs) {
           for (const scenario of [pair.baseline, pair.signal]) {
-            const result = await runScenario(scenario, { iteration });
+            const result = await runScenario(scenario, { iteration, pool: scenario === pair.signal ? pool : undefined });
             if (!result.ok) log(`FAIL ${scenario.name} #${iteration}: ${result.error?.split('\n')[0] ?? ''}`);
             results.set(scenario, [...(results.get(scenario) ?? []), result]);
             throwIfStopped();
@@ -88,9 +96,11 @@ export async function runCompare(options: CompareOptions): Promise<CompareReport
         }
       }
     } finally {
+      await pool?.close();
       release();
     }
     return {
+      warm,
       repeat: options.repeat,
       hogs: load.hogs,
       memoryBytes: load.memoryBytes,

@@ -15,6 +15,6 @@ export function formatCompare(report: CompareReport): string {
   for (const p of report.pairs) {
     for (const side of [p.baseline, p.signal]) for (const e of side.errors) out.push(`  ${side.scenario}: ${e}`);
   }
-  out.push('', `compare: ${report.pairs.length} pairs x ${report.repeat} runs under ${report.hogs} hogs (baseline = the seed's sleep-based version, kept only for this comparison)`);
+  out.push('', `compare: ${report.pairs.length} pairs x ${report.repeat} runs under ${report.hogs} hogs (baseline = the seed's sleep-based version, kept only for this comparison; signals on ${report.warm ? 'warm workers, as `plh-scenarios run`; --cold for cold ones' : 'cold workers (--cold)'})`);
   return out.join('\n');
 }

@@ -11,7 +11,7 @@ export const STRESS_USAGE = `  stress [names...] [--repeat N] [--hogs K] [--memo
                                         run scenarios N times (default 200) while K busy
                                         processes (default 2 per core) load every core
   stress --baseline [--repeat N] [--hogs K] [--json]
-  compare [--repeat N] [--hogs K] [--json]
+  compare [--repeat N] [--hogs K] [--cold] [--json]
                                         the seed's sleep-based versions of two scenarios
                                         against the signal-based ones, same load (default 30)`;
 
@@ -49,7 +49,7 @@ export async function stressCommand(args: readonly string[]): Promise<number> {
 /** `plh-scenarios compare ...` (also `stress --baseline`). */
 export async function compareCommand(args: readonly string[]): Promise<number> {
   const parsed = parseArgs(args, {
-    flags: ['--json', '--memory-tight'],
+    flags: ['--json', '--memory-tight', '--cold'],
     numbers: { '--repeat': { min: 1 }, '--hogs': { min: 0 } },
   });
   if (parsed.names.length > 0) throw new UsageError('compare takes no scenario names');
@@ -58,6 +58,7 @@ export async function compareCommand(args: readonly string[]): Promise<number> {
     repeat: parsed.numbers.get('--repeat') ?? 30,
     hogs: parsed.numbers.get('--hogs') ?? defaultHogCount(),
     memoryTight: parsed.flags.has('--memory-tight'),
+    warm: !parsed.flags.has('--cold'),
     log: json ? () => {} : undefined,
   });
   if (json) console.log(JSON.stringify(report, null, 2));
