@@ -1,8 +1,8 @@
 // Batch calls: producer.writeBatch (several slots, one publish) and consumer.readBatch (every
 // committed slot available in one call), with the single-slot calls' guarantees.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { DataBlock, type Consumer, type Producer } from '../src/index.js';
-import { getInternals } from '../src/internal.js';
+import { DataBlock, type Consumer, type Producer, type WriteSlot } from '../src/index.js';
+import { getInternals, PARTICIPANT_WORDS } from '../src/internal.js';
 import { expectCode, killChildren, namer, spawnFixture } from './helpers.js';
 
 const names = namer('batch');
@@ -207,6 +207,67 @@ describe('readBatch', () => {
     const waiting = c.readBatchAsync(1, () => {}, { signal: aborted.signal });
     aborted.abort();
     await expect(waiting).rejects.toMatchObject({ code: 'ERR_DATABLOCK_ABORTED' });
+  });
+});
+
+describe('close() from inside a batch callback', () => {
+  it('producer: the slot being filled is freed, the commits before it are published, the role is given up', () => {
+    const b = make({ slotCount: 8, slotSize: 16 });
+    const p = b.producer();
+    const c = b.consumer();
+    expectCode(() => p.writeBatch(5, (data, i) => {
+      data[0] = 60 + i;
+      if (i === 2) p.close();
+      return 1;
+    }), 'ERR_DATABLOCK_CLOSED');
+    const d = b.diagnose();
+    expect(d.producer).toBeNull();
+    expect(d.nextSlotId).toBe(2); // slots 0 and 1 published by close()
+    expect(d.slots.slice(0, 3).map((s) => s.state)).toEqual(['COMMITTED', 'COMMITTED', 'FREE']);
+    expect(readAll(c, 10)).toEqual([[0, 60, 1], [1, 61, 1]]);
+    const next = b.producer(); // a new producer resumes after them
+    expect(writeBytes(next, 1, 9)).toBe(1);
+    expect(readAll(c, 10)).toEqual([[2, 9, 8]]);
+  });
+
+  it('consumer: the slot being visited is released while still registered; nothing is written after close', () => {
+    const b = make({ slotCount: 4, slotSize: 16 });
+    const p = b.producer();
+    const c = b.consumer();
+    writeBytes(p, 4, 1);
+    const seen: number[] = [];
+    expect(c.readBatch(10, (_d, id) => {
+      seen.push(id);
+      if (id === 1) c.close();
+    })).toBe(2);
+    expect(seen).toEqual([0, 1]);
+    // close() freed the entry: its words stay zero (no position written after close).
+    const p0 = c.participantIndex * PARTICIPANT_WORDS;
+    expect([...getInternals(b).participants.words.subarray(p0, p0 + PARTICIPANT_WORDS)].filter((_w, i) => i !== 6 && i !== 7)).toEqual(new Array(14).fill(0));
+    const d = b.diagnose();
+    expect(d.consumers).toEqual([]);
+    expect(d.slots.every((s) => s.readers.length === 0)).toBe(true);
+    expect(d.slots.map((s) => s.pending)).toEqual([false, false, true, true]); // 0, 1 consumed
+    expect(readAll(b.consumer(), 10).map(([id]) => id)).toEqual([2, 3]);
+  });
+
+  it('producer: a new producer that takes the slot meanwhile keeps it (the abort is a CAS on the old owner)', () => {
+    const b = make({ slotCount: 8, slotSize: 16 });
+    const p = b.producer();
+    const c = b.consumer();
+    let taken: WriteSlot | undefined;
+    expectCode(() => p.writeBatch(5, (_data, i) => {
+      if (i === 2) {
+        p.close();
+        taken = b.producer().acquireWriteSlot({ timeoutMs: 1000 }); // the slot p was filling
+      }
+      return 1;
+    }), 'ERR_DATABLOCK_CLOSED');
+    expect(taken!.slotId).toBe(2);
+    expect(b.diagnose().slots[2]!.state).toBe('WRITING');
+    taken!.data[0] = 77;
+    taken!.commit(1);
+    expect(readAll(c, 10)).toEqual([[0, 0, 1], [1, 0, 1], [2, 77, 1]]);
   });
 });
 

@@ -30,6 +30,9 @@ export class Consumer extends Endpoint<ReadSlot> implements ReadSlotOwner {
   readonly #checksum: ((data: Uint8Array) => number) | null;
   readonly #enforced: boolean;
   #misses = 0;
+  /** readBatch: the slot being visited (-1: none) and its view. */
+  #visiting = -1;
+  #visitingData: Uint8Array | undefined;
   protected readonly spec: WaitSpec;
 
   /** @internal use block.consumer() */
@@ -70,10 +73,6 @@ export class Consumer extends Endpoint<ReadSlot> implements ReadSlotOwner {
     return this.policy.ended(this.#cursor, read64(s, S_EOS_SEQ_LO));
   }
 
-  protected heldMessage(slot: ReadSlot): string {
-    return `slot ${slot.slotId} of this consumer is not released yet; release() it first (a consumer holds one slot at a time)`;
-  }
-
   protected enterNext(spinning: boolean): number {
     if (this.isClosed) throw this.closedError();
     const index = this.policy.enter(this.ctx, this.#cursor);
@@ -110,16 +109,12 @@ export class Consumer extends Endpoint<ReadSlot> implements ReadSlotOwner {
   }
 
   /**
-   * Takes every committed slot available now, up to `max` (an integer >= 1), in order, in the
-   * manner of the Disruptor's batch reads: waits like acquireConsumeSlot (same timeout
-   * convention, ERR_DATABLOCK_END_OF_STREAM) for the first, then calls `visit(data, slotId,
-   * checksumOk)` for each and releases the slot when visit returns. `data` is a zero-copy view
-   * valid only inside that call (copy what you keep). `checksumOk` is verified for every slot of
-   * a block with a checksum (true when it has none); with checksumPolicy 'enforced' a mismatch
-   * skips the slot (released as consumed) and throws ERR_DATABLOCK_CHECKSUM_MISMATCH after the
-   * slots before it. The position and the producer's wake-up are written once, at the end.
-   * latest-only yields at most one slot (the newest). Returns the number of slots visited. If
-   * `visit` throws, that slot is released as consumed and the error propagates.
+   * Takes every committed slot available now, up to `max` (>= 1), in order (the Disruptor's batch
+   * read): waits like acquireConsumeSlot for the first, then calls `visit(data, slotId,
+   * checksumOk)` for each and releases the slot when visit returns (`data` is valid only inside
+   * the call). Checksums are verified per slot ('enforced': a mismatch skips the slot and throws
+   * after the slots before it); a throwing visit releases its slot as consumed. latest-only: at
+   * most the newest slot. Position and wake-up once, at the end. Returns the slots visited.
    */
   readBatch(max: number, visit: SlotVisitor, options?: AcquireOptions): number {
     this.check('readBatch');
@@ -145,18 +140,21 @@ export class Consumer extends Endpoint<ReadSlot> implements ReadSlotOwner {
         const data = this.#data(idx);
         const slotId = this.#cursor.last;
         const ok = this.#unchecked(idx) ?? this.#verify(idx, data);
+        this.#visiting = idx;
+        this.#visitingData = data;
         try {
           if (!ok && this.#enforced) throw checksumMismatch(this.ctx, slotId, idx, `the ${n} slots before it in this readBatch were delivered`);
           visit(data, slotId, ok);
         } finally {
-          this.#release(idx, data);
+          if (this.#visiting === idx) this.#release(idx, data); // (else a close() in visit did: leave())
+          this.#visiting = -1;
         }
         if (++n === max || this.isClosed || ctx.closed) break;
         idx = this.policy.enter(ctx, this.#cursor);
         if (idx < 0) break;
       }
     } finally {
-      if (!ctx.closed) {
+      if (!ctx.closed && !this.isClosed) {
         this.#publishPosition();
         ctx.notifyProducer();
       }
@@ -245,6 +243,8 @@ export class Consumer extends Endpoint<ReadSlot> implements ReadSlotOwner {
   /** Releases a held slot and clears this reader's marks (then the entry: Endpoint.close). */
   protected leave(): void {
     this.held?.release();
+    if (this.#visiting >= 0) this.#release(this.#visiting, this.#visitingData!); // close() inside a readBatch visit
+    this.#visiting = -1;
     this.ctx.cleaner.clearConsumerMarks(this.participant, this.policy.pendingIsMask);
   }
 }

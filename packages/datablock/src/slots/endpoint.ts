@@ -7,9 +7,9 @@ import { policyFor, type SlotPolicy } from './policies/index.js';
 import { waitAsync, waitSync, type Attempt, type WaitSpec } from './wait.js';
 
 type Role = 'producer' | 'consumer';
-const NOUN: Record<Role, { acquire: string; create: string }> = {
-  producer: { acquire: 'acquireWriteSlot', create: 'block.producer()' },
-  consumer: { acquire: 'acquireConsumeSlot', create: 'block.consumer()' },
+const NOUN: Record<Role, { acquire: string; create: string; held: string }> = {
+  producer: { acquire: 'acquireWriteSlot', create: 'block.producer()', held: 'of this producer is not committed or aborted yet; commit(length) or abort() it first' },
+  consumer: { acquire: 'acquireConsumeSlot', create: 'block.consumer()', held: 'of this consumer is not released yet; release() it first (a consumer holds one slot at a time)' },
 };
 
 /**
@@ -18,7 +18,7 @@ const NOUN: Record<Role, { acquire: string; create: string }> = {
  * time, no call while an async acquire is pending), the slot views, and the sync / try / async
  * acquire flow over the one wait (wait.ts) with its timeout convention.
  */
-export abstract class Endpoint<S> {
+export abstract class Endpoint<S extends { readonly slotId: number }> {
   protected readonly ctx: SlotContext;
   protected readonly participant: number;
   protected readonly policy: SlotPolicy;
@@ -77,7 +77,7 @@ export abstract class Endpoint<S> {
     if (this.#asyncPending) {
       throw this.ctx.error('ERR_DATABLOCK_CONCURRENT_USE', `${what}: an ${NOUN[this.#role].acquire}Async() of this ${this.#role} is still pending; a ${this.#role} is single-threaded state: await it first`);
     }
-    if (this.held !== null) throw this.ctx.error('ERR_DATABLOCK_SLOT_HELD', `${what}: ${this.heldMessage(this.held)}`);
+    if (this.held !== null) throw this.ctx.error('ERR_DATABLOCK_SLOT_HELD', `${what}: ${this.#role === 'producer' ? 'write ' : ''}slot ${this.held.slotId} ${NOUN[this.#role].held}`);
     if (this.#batch) throw this.ctx.error('ERR_DATABLOCK_CONCURRENT_USE', `${what}: called from inside a batch callback of this ${this.#role}; return from the callback first`);
   }
 
@@ -107,8 +107,6 @@ export abstract class Endpoint<S> {
    * (closed, end of stream). Allocates nothing: the single-slot and the batch calls share it.
    */
   protected abstract enterNext(spinning: boolean): number;
-  /** Why a call is refused while `slot` is held. */
-  protected abstract heldMessage(slot: S): string;
   /** Wraps an entered slot as the handle the single-slot API returns (and holds it). */
   protected abstract hold(index: number): S;
   protected abstract readonly spec: WaitSpec;

@@ -1,4 +1,4 @@
-// Error messages of the consumer side (some read the shared words to say what to do next).
+// Error messages of the endpoints (some read the shared words to say what to do next).
 import { tokenIndex } from '../participants/table.js';
 import { MAX_READER_INDEX, S_PRODUCER } from './constants.js';
 import type { SlotContext } from './context.js';
@@ -31,5 +31,14 @@ export function readerIndexError(ctx: SlotContext, p: number): Error {
   return ctx.error(
     'ERR_DATABLOCK_PARTICIPANTS_FULL',
     `DataBlock '${ctx.name}': a consumer needs one of the first ${MAX_READER_INDEX} participant entries (reader masks are 64 bits) and got entry ${p}; close other participants first`,
+  );
+}
+
+/** A producer's wait ran out on slot `idx`: the ring is full or readers hold it. */
+export function producerTimeout(ctx: SlotContext, idx: number, what: string, timeoutMs: number): Error {
+  const why = ctx.layout.policy === 'latest-only' ? `readers still hold slot ${idx}` : `the ring is full (slot ${idx} is not consumed yet) or readers still hold it`;
+  return ctx.error(
+    'ERR_DATABLOCK_TIMEOUT',
+    `${what} on DataBlock '${ctx.name}' timed out after ${timeoutMs} ms: ${why}; pass a longer timeoutMs, speed up the consumers, or see block.diagnose()`,
   );
 }

@@ -1,13 +1,14 @@
 import { invalidArgument } from '../errors.js';
 import { checksumFunction } from './checksum.js';
 import {
-  COMMITTED, CONTROL_WORDS, C_CHECKSUM, C_FLAGS, C_LENGTH, C_STATE, DRAINING, FREE, F_CHECKSUM, S_CONSUMER_WAITERS_HI, S_CONSUMER_WAITERS_LO, S_EOS, S_EOS_SEQ_LO, S_NEWEST, S_PRODUCER, S_PRODUCER_WAITERS,
-  S_RELEASE_COUNTER, S_WRITE_SEQ_LO, ownedState, 
+  COMMITTED, CONTROL_WORDS, C_CHECKSUM, C_FLAGS, C_LENGTH, C_STATE, DRAINING, FREE, F_CHECKSUM, S_CONSUMER_WAITERS_HI, S_CONSUMER_WAITERS_LO,
+  S_EOS, S_EOS_SEQ_LO, S_NEWEST, S_PRODUCER, S_PRODUCER_WAITERS, S_RELEASE_COUNTER, S_WRITE_SEQ_LO, WRITING, ownedState,
 } from './constants.js';
 import type { SlotContext } from './context.js';
 import { Endpoint } from './endpoint.js';
 import { acquireTimeout, checkBatchArgs, type AcquireAsyncOptions, type AcquireOptions, type ProducerOptions, type SlotFiller } from './options.js';
 import { write64 } from './seq64.js';
+import { producerTimeout } from './messages.js';
 import { claimProducerWord, resumeStream, takeSlot } from './producer-word.js';
 import type { WaitSpec } from './wait.js';
 import { WriteSlot, type WriteSlotOwner } from './write-slot.js';
@@ -24,6 +25,9 @@ export class Producer extends Endpoint<WriteSlot> implements WriteSlotOwner {
   readonly #checksum: ((data: Uint8Array) => number) | null;
   protected readonly spec: WaitSpec;
   #seq = 0;
+  /** writeBatch: the slot being filled, and the newest committed slot not yet published (-1: none). */
+  #filling = -1;
+  #unpublished = -1;
 
   /** @internal use block.producer() */
   constructor(ctx: SlotContext, options?: ProducerOptions) {
@@ -43,10 +47,6 @@ export class Producer extends Endpoint<WriteSlot> implements WriteSlotOwner {
   /** slotId the next acquired slot will get. */
   get nextSlotId(): number {
     return this.#seq;
-  }
-
-  protected heldMessage(slot: WriteSlot): string {
-    return `write slot ${slot.slotId} of this producer is not committed or aborted yet; commit(length) or abort() it first`;
   }
 
   protected enterNext(_spinning: boolean): number {
@@ -80,13 +80,7 @@ export class Producer extends Endpoint<WriteSlot> implements WriteSlotOwner {
   }
 
   protected timeoutError(timeoutMs: number, what: string): Error {
-    const { ctx } = this;
-    const idx = this.#seq % ctx.slotCount;
-    const why = ctx.layout.policy === 'latest-only' ? `readers still hold slot ${idx}` : `the ring is full (slot ${idx} is not consumed yet) or readers still hold it`;
-    return ctx.error(
-      'ERR_DATABLOCK_TIMEOUT',
-      `${what} on DataBlock '${ctx.name}' timed out after ${timeoutMs} ms: ${why}; pass a longer timeoutMs, speed up the consumers, or see block.diagnose()`,
-    );
+    return producerTimeout(this.ctx, this.#seq % this.ctx.slotCount, what, timeoutMs);
   }
 
   /**
@@ -185,12 +179,12 @@ export class Producer extends Endpoint<WriteSlot> implements WriteSlotOwner {
   #fillFrom(first: number, count: number, fill: SlotFiller): number {
     const { ctx } = this;
     let idx = first;
-    let newest = -1;
     let n = 0;
     try {
       for (;;) {
         const data = this.view(idx, this.#slotSize);
         let length: number;
+        this.#filling = idx;
         try {
           length = fill(data, n);
           this.#checkLength(length, 'writeBatch fill() return value');
@@ -199,11 +193,13 @@ export class Producer extends Endpoint<WriteSlot> implements WriteSlotOwner {
         } catch (error) {
           this.abortSlot(null, data);
           throw error;
+        } finally {
+          this.#filling = -1;
         }
         this.#commit(idx, data, length);
         if (this.debug) ctx.mapping.detach(data.buffer as ArrayBuffer);
-        newest = idx;
-        if (++n === count || this.isClosed) break;
+        this.#unpublished = idx;
+        if (++n === count) break;
         idx = takeSlot(this.ctx, this.#seq, this.#tag);
         if (idx < 0) {
           this.giveUp();
@@ -211,7 +207,8 @@ export class Producer extends Endpoint<WriteSlot> implements WriteSlotOwner {
         }
       }
     } finally {
-      if (newest >= 0 && !ctx.closed) this.#publish(newest);
+      if (this.#unpublished >= 0 && !this.isClosed && !ctx.closed) this.#publish(this.#unpublished); // (else leave() did)
+      this.#unpublished = -1;
     }
     return n;
   }
@@ -221,8 +218,7 @@ export class Producer extends Endpoint<WriteSlot> implements WriteSlotOwner {
     const { ctx } = this;
     this.held = null;
     if (ctx.closed) return;
-    const idx = slot === null ? this.#seq % ctx.slotCount : slot.index;
-    Atomics.store(ctx.control, idx * CONTROL_WORDS + C_STATE, FREE);
+    this.#freeOwn(slot === null ? this.#seq % ctx.slotCount : slot.index);
     if (this.debug) ctx.mapping.detach(data.buffer as ArrayBuffer);
   }
 
@@ -241,6 +237,14 @@ export class Producer extends Endpoint<WriteSlot> implements WriteSlotOwner {
   /** Aborts a held slot and gives up the producer word (then the entry: Endpoint.close). */
   protected leave(): void {
     this.held?.abort();
+    // close() from inside a writeBatch fill: free the slot being filled, publish the batch's commits.
+    if (this.#filling >= 0) this.#freeOwn(this.#filling);
+    if (this.#unpublished >= 0) this.#publish(this.#unpublished);
     Atomics.compareExchange(this.ctx.state, S_PRODUCER, this.#tag, 0);
+  }
+
+  /** WRITING (ours) -> FREE by CAS: after a close() from inside fill, leave() freed it already and a new producer may hold it. */
+  #freeOwn(idx: number): void {
+    Atomics.compareExchange(this.ctx.control, idx * CONTROL_WORDS + C_STATE, ownedState(WRITING, this.#tag), FREE);
   }
 }
