@@ -19,8 +19,9 @@ export interface EndpointOptions {
   debugViews?: boolean;
   /**
    * How long a blocking wait spins on Atomics.load before it sleeps in the kernel, in
-   * microseconds (default SPIN_US). Waking a sleeping process costs 60-400 us on small VMs, so a
-   * spin longer than that keeps a streaming pair from convoying through futex sleeps; 0 sleeps at once.
+   * microseconds (default SPIN_US, 50), window after window while the peer is awake, up to
+   * ACTIVE_SPIN_US (1 ms) in all: waking a sleeping process costs 60-400 us on small VMs, and a
+   * streaming pair that slept at every gap would convoy. 0 sleeps at once.
    */
   spinUs?: number;
 }
