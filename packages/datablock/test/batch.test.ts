@@ -271,6 +271,49 @@ describe('close() from inside a batch callback', () => {
   });
 });
 
+describe('an async call that entered a slot at once resumes a microtask later', () => {
+  it('meanwhile other calls are refused, and close() gives the slot back unread / unwritten', async () => {
+    const b = make({ slotCount: 4, slotSize: 16 });
+    const p = b.producer();
+    const c = b.consumer();
+    writeBytes(p, 1, 5);
+    const both = Promise.allSettled([c.acquireConsumeSlotAsync(), c.acquireConsumeSlotAsync()]);
+    const [first, second] = await both;
+    expect(first.status).toBe('fulfilled');
+    expect(second).toMatchObject({ status: 'rejected', reason: { code: 'ERR_DATABLOCK_CONCURRENT_USE' } });
+    (first as PromiseFulfilledResult<{ release(): void }>).value.release();
+
+    writeBytes(p, 1, 6); // slotId 1
+    const reading = c.readBatchAsync(10, () => {});
+    c.close();
+    await expect(reading).rejects.toMatchObject({ code: 'ERR_DATABLOCK_CLOSED' });
+    const d = b.diagnose();
+    expect(d.slots.every((s) => s.readers.length === 0)).toBe(true);
+    expect(readAll(b.consumer(), 10)).toEqual([[1, 6, 8]]); // not consumed: the next consumer gets it
+
+    const writing = p.acquireWriteSlotAsync();
+    expectCode(() => p.tryAcquireWriteSlot(), 'ERR_DATABLOCK_CONCURRENT_USE');
+    p.close();
+    await expect(writing).rejects.toMatchObject({ code: 'ERR_DATABLOCK_CLOSED' });
+    expect(b.diagnose().slots[2]!.state).toBe('FREE');
+    expect(b.producer().nextSlotId).toBe(2);
+  });
+
+  it('latest-only readBatch visits one slot even when visit commits more', () => {
+    const b = make({ slotCount: 4, slotSize: 16, policy: 'latest-only' });
+    const p = b.producer();
+    const c = b.consumer();
+    writeBytes(p, 1, 1);
+    const seen: number[] = [];
+    expect(c.readBatch(10, (_d, id) => {
+      seen.push(id);
+      if (id === 0) writeBytes(p, 2, 2);
+    })).toBe(1);
+    expect(seen).toEqual([0]);
+    expect(readAll(c, 10).map(([id]) => id)).toEqual([2]);
+  });
+});
+
 describe('batches across processes', () => {
   it('a child producer writes 20 000 slots through writeBatch(16); readBatch gets every byte in order (crc32c enforced)', async () => {
     const b = make({ slotCount: 16, slotSize: 4096, checksum: 'crc32c' });

@@ -6,9 +6,6 @@
 /**
  * Slot states (control word C_STATE). Transitions (who does them):
  *   FREE      -> WRITING    producer acquire (CAS)
- *   COMMITTED -> WRITING    producer acquire when the slot is not pending and its reader mask is 0
- *                           (CAS, then the mask is read again: a reader that set its bit in
- *                           between makes the producer store DRAINING, as below)
  *   COMMITTED -> DRAINING   producer acquire when the slot is not pending (CAS); new readers back out
  *   DRAINING  -> WRITING    producer, once the slot's reader mask is 0
  *   DRAINING  -> COMMITTED  producer, when the drain times out (the old data stays readable)

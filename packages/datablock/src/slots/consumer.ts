@@ -30,8 +30,7 @@ export class Consumer extends Endpoint<ReadSlot> implements ReadSlotOwner {
   readonly #checksum: ((data: Uint8Array) => number) | null;
   readonly #enforced: boolean;
   #misses = 0;
-  /** readBatch: the slot being visited (-1: none) and its view. */
-  #visiting = -1;
+  #visiting = -1; // readBatch: the slot being visited (-1: none) and its view
   #visitingData: Uint8Array | undefined;
   protected readonly spec: WaitSpec;
 
@@ -119,7 +118,7 @@ export class Consumer extends Endpoint<ReadSlot> implements ReadSlotOwner {
   readBatch(max: number, visit: SlotVisitor, options?: AcquireOptions): number {
     this.check('readBatch');
     checkBatchArgs(max, visit, 'readBatch', 'visit');
-    const first = this.enterSync(acquireTimeout(options), 'readBatch');
+    const first = this.taken(this.enterSync(acquireTimeout(options), 'readBatch'));
     return this.inBatch(() => this.#visitFrom(first, max, visit));
   }
 
@@ -127,7 +126,7 @@ export class Consumer extends Endpoint<ReadSlot> implements ReadSlotOwner {
   async readBatchAsync(max: number, visit: SlotVisitor, options?: AcquireAsyncOptions): Promise<number> {
     this.check('readBatchAsync');
     checkBatchArgs(max, visit, 'readBatchAsync', 'visit');
-    const first = await this.enterAsync(options, 'readBatchAsync');
+    const first = this.taken(await this.enterAsync(options, 'readBatchAsync'));
     return this.inBatch(() => this.#visitFrom(first, max, visit));
   }
 
@@ -149,7 +148,8 @@ export class Consumer extends Endpoint<ReadSlot> implements ReadSlotOwner {
           if (this.#visiting === idx) this.#release(idx, data); // (else a close() in visit did: leave())
           this.#visiting = -1;
         }
-        if (++n === max || this.isClosed || ctx.closed) break;
+        // latest-only: one slot, the newest (commits made during visit are for the next call)
+        if (++n === max || this.isClosed || ctx.closed || ctx.layout.policy === 'latest-only') break;
         idx = this.policy.enter(ctx, this.#cursor);
         if (idx < 0) break;
       }

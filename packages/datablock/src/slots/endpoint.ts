@@ -1,6 +1,6 @@
 import type { DataBlockError } from '../errors.js';
 import { deadlineAfter } from '../timeouts.js';
-import { WAIT_SLICE_MS } from './constants.js';
+import { CONTROL_WORDS, C_READERS_LO, C_STATE, FREE, WAIT_SLICE_MS, WRITING, ownedState } from './constants.js';
 import type { SlotContext } from './context.js';
 import { acquireTimeout, parseAcquire, parseEndpointOptions, type AcquireAsyncOptions, type AcquireOptions, type EndpointOptions } from './options.js';
 import { policyFor, type SlotPolicy } from './policies/index.js';
@@ -21,6 +21,8 @@ const NOUN: Record<Role, { acquire: string; create: string; held: string }> = {
 export abstract class Endpoint<S extends { readonly slotId: number }> {
   protected readonly ctx: SlotContext;
   protected readonly participant: number;
+  /** This registration's token (entry + generation): its entry may be someone else's after close. */
+  protected readonly token: number;
   protected readonly policy: SlotPolicy;
   protected readonly debug: boolean;
   protected readonly spinUs: number;
@@ -29,6 +31,11 @@ export abstract class Endpoint<S extends { readonly slotId: number }> {
   readonly #views: Uint8Array[] = [];
   #asyncPending = false;
   #batch = false;
+  /**
+   * The slot an attempt entered (reader bit set / WRITING by us) that the caller has not taken
+   * yet: an async call resumes a microtask later. Calls are refused meanwhile; close() undoes it.
+   */
+  #entered = -1;
   #closed = false;
   #removeHook: () => void = () => {};
 
@@ -40,6 +47,7 @@ export abstract class Endpoint<S extends { readonly slotId: number }> {
     this.spinUs = spinUs;
     this.policy = policyFor(ctx.layout.policy);
     this.participant = ctx.block.register(role);
+    this.token = ctx.table.tokenOf(this.participant);
   }
 
   /** Runs the role's set-up; on failure gives the entry back. Then close() follows block.close(). */
@@ -74,7 +82,7 @@ export abstract class Endpoint<S extends { readonly slotId: number }> {
   protected check(what: string): void {
     if (this.#closed) throw this.closedError();
     this.ctx.checkOpen();
-    if (this.#asyncPending) {
+    if (this.#asyncPending || this.#entered >= 0) {
       throw this.ctx.error('ERR_DATABLOCK_CONCURRENT_USE', `${what}: an ${NOUN[this.#role].acquire}Async() of this ${this.#role} is still pending; a ${this.#role} is single-threaded state: await it first`);
     }
     if (this.held !== null) throw this.ctx.error('ERR_DATABLOCK_SLOT_HELD', `${what}: ${this.#role === 'producer' ? 'write ' : ''}slot ${this.held.slotId} ${NOUN[this.#role].held}`);
@@ -118,8 +126,23 @@ export abstract class Endpoint<S extends { readonly slotId: number }> {
   /** enterNext() as the wait's attempt (made once: no closure per acquire). */
   readonly #attempt: Attempt<number> = (spinning) => {
     const index = this.enterNext(spinning === true);
-    return index < 0 ? null : index;
+    if (index < 0) return null;
+    this.#entered = index;
+    return index;
   };
+
+  /** The caller takes the entered slot: refused when close() ran in between (it undid the entry). */
+  protected taken(index: number): number {
+    if (this.#closed) throw this.closedError();
+    this.ctx.checkOpen();
+    this.#entered = -1;
+    return index;
+  }
+
+  /** A producer's own WRITING slot back to FREE (a CAS: by now a new producer may hold it). */
+  protected freeOwn(index: number): void {
+    Atomics.compareExchange(this.ctx.control, index * CONTROL_WORDS + C_STATE, ownedState(WRITING, this.token), FREE);
+  }
 
   /** Waits (spin, then futex slices) for enterNext() to succeed; the slot index. */
   protected enterSync(timeoutMs: number, what = NOUN[this.#role].acquire): number {
@@ -151,11 +174,11 @@ export abstract class Endpoint<S extends { readonly slotId: number }> {
   }
 
   protected acquireSync(options: AcquireOptions | undefined): S {
-    return this.hold(this.enterSync(acquireTimeout(options)));
+    return this.hold(this.taken(this.enterSync(acquireTimeout(options))));
   }
 
   protected async acquireAsync(options: AcquireAsyncOptions | undefined): Promise<S> {
-    return this.hold(await this.enterAsync(options));
+    return this.hold(this.taken(await this.enterAsync(options)));
   }
 
   /** Runs a batch body; calls made from inside it (fill / visit callbacks) are refused. */
@@ -174,6 +197,16 @@ export abstract class Endpoint<S extends { readonly slotId: number }> {
     this.#closed = true;
     this.#removeHook();
     if (this.ctx.closed) return;
+    if (this.#entered >= 0) {
+      // Entered by an async call that has not resumed yet: give the slot back unread/unwritten.
+      if (this.#role === 'producer') this.freeOwn(this.#entered);
+      else {
+        const p = this.participant;
+        Atomics.and(this.ctx.control, this.#entered * CONTROL_WORDS + C_READERS_LO + (p < 32 ? 0 : 1), ~(1 << (p & 31)));
+        this.ctx.notifyProducer();
+      }
+      this.#entered = -1;
+    }
     this.leave();
     this.ctx.block.unregister(this.participant);
   }

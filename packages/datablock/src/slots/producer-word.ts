@@ -42,6 +42,7 @@ export function resumeStream(ctx: SlotContext): number {
   write64(ctx.state, S_WRITE_SEQ_LO, seq);
   Atomics.store(ctx.state, S_EOS, 0);
   Atomics.store(ctx.state, S_PRODUCER_WAITERS, 0); // a predecessor may have died asleep
+  ctx.notifyConsumers(); // writeSeq may have moved past slots a predecessor committed unpublished
   return seq;
 }
 
@@ -64,18 +65,8 @@ export function takeSlot(ctx: SlotContext, seq: number, tag: number): number {
   if (word === COMMITTED) {
     // Not consumed yet (sequential / sequential-sync): the ring is full, wait for readers.
     if ((Atomics.load(c, b + C_PENDING_LO) | Atomics.load(c, b + C_PENDING_HI)) !== 0) return -1;
-    if ((Atomics.load(c, b + C_READERS_LO) | Atomics.load(c, b + C_READERS_HI)) === 0) {
-      // No reader inside: one CAS straight to WRITING, then the drain's check of the readers
-      // (a reader sets its bit, then loads the state: it sees WRITING, or we see its bit). One
-      // that slipped in between turns the slot into DRAINING, as if we had drained.
-      if (Atomics.compareExchange(c, b + C_STATE, COMMITTED, writing) !== COMMITTED) return -1;
-      if ((Atomics.load(c, b + C_READERS_LO) | Atomics.load(c, b + C_READERS_HI)) === 0) {
-        writeOwned64(c, b + C_SEQ_LO, seq);
-        return idx;
-      }
-      Atomics.store(c, b + C_STATE, draining);
-      return -1;
-    }
+    // Always through DRAINING, never COMMITTED -> WRITING at once: a WRITING slot must never
+    // have a reader inside, since a dead writer's WRITING slot is freed without a look at readers.
     if (Atomics.compareExchange(c, b + C_STATE, COMMITTED, draining) !== COMMITTED) return -1;
   } else if (stateOf(word) === DRAINING && word !== draining) {
     // A drain a dead predecessor left (only the one live producer drains): take it over.

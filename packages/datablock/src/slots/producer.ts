@@ -1,8 +1,8 @@
 import { invalidArgument } from '../errors.js';
 import { checksumFunction } from './checksum.js';
 import {
-  COMMITTED, CONTROL_WORDS, C_CHECKSUM, C_FLAGS, C_LENGTH, C_STATE, DRAINING, FREE, F_CHECKSUM, S_CONSUMER_WAITERS_HI, S_CONSUMER_WAITERS_LO,
-  S_EOS, S_EOS_SEQ_LO, S_NEWEST, S_PRODUCER, S_PRODUCER_WAITERS, S_RELEASE_COUNTER, S_WRITE_SEQ_LO, WRITING, ownedState,
+  COMMITTED, CONTROL_WORDS, C_CHECKSUM, C_FLAGS, C_LENGTH, C_STATE, DRAINING, F_CHECKSUM, S_CONSUMER_WAITERS_HI, S_CONSUMER_WAITERS_LO,
+  S_EOS, S_EOS_SEQ_LO, S_NEWEST, S_PRODUCER, S_PRODUCER_WAITERS, S_RELEASE_COUNTER, S_WRITE_SEQ_LO, ownedState,
 } from './constants.js';
 import type { SlotContext } from './context.js';
 import { Endpoint } from './endpoint.js';
@@ -32,7 +32,7 @@ export class Producer extends Endpoint<WriteSlot> implements WriteSlotOwner {
   /** @internal use block.producer() */
   constructor(ctx: SlotContext, options?: ProducerOptions) {
     super(ctx, 'producer', options);
-    this.#tag = ctx.table.tokenOf(this.participant);
+    this.#tag = this.token;
     this.#slotSize = ctx.layout.slotSize;
     this.#checksum = ctx.layout.checksumPolicy === 'none' ? null : checksumFunction(ctx.layout.checksum);
     // The consumers are awake while none sleeps on the commit counter.
@@ -164,7 +164,7 @@ export class Producer extends Endpoint<WriteSlot> implements WriteSlotOwner {
   writeBatch(count: number, fill: SlotFiller, options?: AcquireOptions): number {
     this.check('writeBatch');
     checkBatchArgs(count, fill, 'writeBatch', 'fill');
-    const first = this.enterSync(acquireTimeout(options), 'writeBatch');
+    const first = this.taken(this.enterSync(acquireTimeout(options), 'writeBatch'));
     return this.inBatch(() => this.#fillFrom(first, count, fill));
   }
 
@@ -172,7 +172,7 @@ export class Producer extends Endpoint<WriteSlot> implements WriteSlotOwner {
   async writeBatchAsync(count: number, fill: SlotFiller, options?: AcquireAsyncOptions): Promise<number> {
     this.check('writeBatchAsync');
     checkBatchArgs(count, fill, 'writeBatchAsync', 'fill');
-    const first = await this.enterAsync(options, 'writeBatchAsync');
+    const first = this.taken(await this.enterAsync(options, 'writeBatchAsync'));
     return this.inBatch(() => this.#fillFrom(first, count, fill));
   }
 
@@ -197,8 +197,8 @@ export class Producer extends Endpoint<WriteSlot> implements WriteSlotOwner {
           this.#filling = -1;
         }
         this.#commit(idx, data, length);
-        if (this.debug) ctx.mapping.detach(data.buffer as ArrayBuffer);
         this.#unpublished = idx;
+        if (this.debug) ctx.mapping.detach(data.buffer as ArrayBuffer);
         if (++n === count) break;
         idx = takeSlot(this.ctx, this.#seq, this.#tag);
         if (idx < 0) {
@@ -218,7 +218,7 @@ export class Producer extends Endpoint<WriteSlot> implements WriteSlotOwner {
     const { ctx } = this;
     this.held = null;
     if (ctx.closed) return;
-    this.#freeOwn(slot === null ? this.#seq % ctx.slotCount : slot.index);
+    this.freeOwn(slot === null ? this.#seq % ctx.slotCount : slot.index);
     if (this.debug) ctx.mapping.detach(data.buffer as ArrayBuffer);
   }
 
@@ -238,13 +238,8 @@ export class Producer extends Endpoint<WriteSlot> implements WriteSlotOwner {
   protected leave(): void {
     this.held?.abort();
     // close() from inside a writeBatch fill: free the slot being filled, publish the batch's commits.
-    if (this.#filling >= 0) this.#freeOwn(this.#filling);
+    if (this.#filling >= 0) this.freeOwn(this.#filling);
     if (this.#unpublished >= 0) this.#publish(this.#unpublished);
     Atomics.compareExchange(this.ctx.state, S_PRODUCER, this.#tag, 0);
-  }
-
-  /** WRITING (ours) -> FREE by CAS: after a close() from inside fill, leave() freed it already and a new producer may hold it. */
-  #freeOwn(idx: number): void {
-    Atomics.compareExchange(this.ctx.control, idx * CONTROL_WORDS + C_STATE, ownedState(WRITING, this.#tag), FREE);
   }
 }
